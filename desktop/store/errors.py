@@ -1,0 +1,55 @@
+"""Errors a person can act on. Each carries a Japanese message ready to show."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class UserFacingError(Exception):
+    """Anything whose message is fit to show a clerk as it stands."""
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class DatabaseOpenError(UserFacingError):
+    """The database could not be opened at all (missing, corrupt, not ours)."""
+
+
+class NewerDatabaseError(DatabaseOpenError):
+    """The database was migrated by a newer release than this one."""
+
+
+class ValidationFailed(UserFacingError):
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(message for _, message in self.problems))
+
+
+class DuplicateNumberError(UserFacingError):
+    pass
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    mine: str
+    theirs: str
+
+
+class StaleEditError(UserFacingError):
+    """Someone saved the same row after this editor loaded it."""
+
+    def __init__(self, message: str, changes: Sequence[FieldChange] = ()) -> None:
+        self.changes = list(changes)
+        super().__init__(message)
+
+
+class NotFoundError(UserFacingError):
+    pass
+
+
+class HasRecordsError(UserFacingError):
+    pass

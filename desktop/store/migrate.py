@@ -1,0 +1,155 @@
+"""Bring a database to this release's schema, safely.
+
+Alembic runs in-app, without env.py: the app owns the connection. An existing
+SQLite file is copied aside (SQLite's online backup API, so the WAL is
+included) before any migration touches it, and a database stamped by a newer
+release is refused instead of being opened.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import inspect
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from desktop import __version__
+from desktop.resources import migrations_path
+from desktop.store.database import Database
+from desktop.store.errors import DatabaseOpenError, NewerDatabaseError
+from desktop.store.models import Base
+
+VERSION_TABLE = "alembic_version"
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+    @property
+    def migrated(self) -> bool:
+        return self.from_revision != self.to_revision
+
+
+def script_directory() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_path()))
+    return ScriptDirectory.from_config(config)
+
+
+def head_revision() -> str:
+    head = script_directory().get_current_head()
+    assert head is not None, "the migrations folder has no revisions"
+    return head
+
+
+def current_revision(db: Database) -> tuple[str | None, list[str]]:
+    """The stamped revision and the table names, as the database has them now."""
+    try:
+        with db.engine.connect() as connection:
+            tables = inspect(connection).get_table_names()
+            revision = MigrationContext.configure(connection).get_current_revision()
+    except (OperationalError, DatabaseError) as exc:
+        raise DatabaseOpenError(
+            f"データベースを開けません: {db.display_name}\n{_driver_message(exc)}"
+        ) from exc
+    return revision, tables
+
+
+def _driver_message(exc: Exception) -> str:
+    original = getattr(exc, "orig", None)
+    return str(original or exc).strip()
+
+
+def backup_sqlite_file(source: Path, label: str) -> Path:
+    """Copy a live SQLite file aside with the online backup API; returns the copy's path."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = source.with_name(f"{source.stem}.{label}-{stamp}{source.suffix or '.sqlite'}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = source.with_name(f"{source.stem}.{label}-{stamp}-{counter}{source.suffix or '.sqlite'}")
+    partial = target.with_name(target.name + ".part")
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    partial.replace(target)  # a crash mid-copy leaves only a .part, never a truncated backup
+    return target
+
+
+def _run_upgrade(db: Database, destination: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_path()))
+    script = ScriptDirectory.from_config(config)
+
+    def upgrade(revision: Any, _context: Any) -> Iterable[Any]:
+        return script._upgrade_revs(destination, revision)
+
+    environment = EnvironmentContext(config, script, fn=upgrade, destination_rev=destination)
+    with db.engine.begin() as connection, environment as env:
+        env.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=db.is_sqlite,
+            transactional_ddl=True,
+        )
+        with env.begin_transaction():
+            env.run_migrations()
+
+
+def prepare_database(db: Database, destination: str | None = None) -> MigrationReport:
+    """Refuse, back up and migrate as needed so `db` is at `destination` (default head)."""
+    script = script_directory()
+    target = destination or head_revision()
+    revision, tables = current_revision(db)
+
+    if revision is not None:
+        try:
+            script.get_revision(revision)
+        except CommandError:
+            raise NewerDatabaseError(
+                f"このデータベースは、より新しいバージョンのまなび台帳で更新されています。\n"
+                f"データベース: {db.display_name}\n"
+                f"データベースの版: {revision}（このアプリ {__version__} が扱える版: {head_revision()} まで）\n"
+                "データを守るため開きません。新しいバージョンのまなび台帳を使ってください。"
+            ) from None
+    elif tables:
+        raise DatabaseOpenError(
+            f"このデータベースはまなび台帳のものではありません（管理表がありません）: {db.display_name}\n"
+            "データを守るため開きません。"
+        )
+
+    if revision == target:
+        return MigrationReport(revision, target, None)
+
+    backup = None
+    path = db.sqlite_path
+    if revision is not None and path is not None:
+        backup = backup_sqlite_file(path, f"before-{target}")
+    try:
+        _run_upgrade(db, target)
+    except (OperationalError, DatabaseError) as exc:
+        where = f"\n移行前のバックアップ: {backup}" if backup else ""
+        raise DatabaseOpenError(
+            f"データベースの更新に失敗しました（変更は取り消しました）: {db.display_name}\n"
+            f"{_driver_message(exc)}{where}"
+        ) from exc
+    return MigrationReport(revision, target, backup)

@@ -1,0 +1,170 @@
+"""SQLAlchemy 2 typed models. A change here needs a migration in migrations/versions/."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from desktop.domain.roster import LearnerKind, LearnerStatus, OrganizationKind, SizeClass
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Naive UTC: SQLite keeps no zone, so every timestamp is stored the same way."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def enum_column(enum_class: type[StrEnum]) -> Enum:
+    # Stored as short ASCII codes in a VARCHAR so both databases hold the same text
+    # and a label change in the UI never needs a migration.
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class TrainingStatus(StrEnum):
+    ENROLLED = "enrolled"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Organization(Timestamped, Base):
+    """団体: a municipality, a firm or another body whose people learn."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    kind: Mapped[OrganizationKind] = mapped_column(enum_column(OrganizationKind))
+    size_class: Mapped[SizeClass | None] = mapped_column(enum_column(SizeClass))
+    employment_office_number: Mapped[str | None] = mapped_column(String(16))
+    corporate_number: Mapped[str | None] = mapped_column(String(13))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class Department(Timestamped, Base):
+    """所属: nested (部 → 課 → 係) within one organization."""
+
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("organization_id", "parent_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(128))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class Learner(Timestamped, Base):
+    """受講者: one person in the roster of one organization."""
+
+    __tablename__ = "learners"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "number"),
+        Index("ix_learners_email", "email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"))
+    number: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(64))
+    furigana: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(254))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True
+    )
+    job_title: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[LearnerKind] = mapped_column(enum_column(LearnerKind))
+    role: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[LearnerStatus] = mapped_column(enum_column(LearnerStatus), index=True)
+    birth_date: Mapped[date | None] = mapped_column(Date())
+    insured_number: Mapped[str | None] = mapped_column(String(11))
+    notes: Mapped[str | None] = mapped_column(Text())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class Course(Timestamped, Base):
+    """講座: schema only for now; the catalogue screens come with the plan work."""
+
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(256))
+    provider: Mapped[str | None] = mapped_column(String(64))
+    delivery_method: Mapped[str | None] = mapped_column(String(32))
+    standard_hours: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    fee_yen: Mapped[int | None] = mapped_column(Integer)
+    level: Mapped[str | None] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class TrainingRecord(Timestamped, Base):
+    """受講記録: one learner's activity in one course."""
+
+    __tablename__ = "training_records"
+    __table_args__ = (UniqueConstraint("learner_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="RESTRICT"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[TrainingStatus] = mapped_column(enum_column(TrainingStatus))
+    enrolled_on: Mapped[date | None] = mapped_column(Date())
+    started_on: Mapped[date | None] = mapped_column(Date())
+    completed_on: Mapped[date | None] = mapped_column(Date())
+    last_accessed_on: Mapped[date | None] = mapped_column(Date())
+    hours: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    progress_percent: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(32), default="manual")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012

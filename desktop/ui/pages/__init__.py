@@ -1,0 +1,1 @@
+"""One page per task, shown in the main window's stack."""
