@@ -63,8 +63,14 @@ class PostgresServer:
         assert self.tmp_dir is not None
         prefix = ["runuser", "-u", "postgres", "--"] if self._as_postgres else []
         # cwd: the postgres account may not be able to enter the caller's working directory.
-        return subprocess.run([*prefix, str(self.bin_dir / tool), *map(str, args)], cwd=self.tmp_dir,
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        return subprocess.run(
+            [*prefix, str(self.bin_dir / tool), *map(str, args)],
+            cwd=self.tmp_dir,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
 
     def _log_tail(self, lines: int = 30) -> str:
         assert self.tmp_dir is not None
@@ -83,15 +89,29 @@ class PostgresServer:
         try:
             if self._as_postgres:
                 shutil.chown(self.tmp_dir, "postgres", "postgres")
-            init = self._run("initdb", "-D", data, "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
-                             "--no-locale", "--no-sync", "--no-instructions")
+            init = self._run(
+                "initdb",
+                "-D",
+                data,
+                "-U",
+                SUPERUSER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+                "--no-instructions",
+            )
             if init.returncode != 0:
                 raise RuntimeError(f"initdb failed ({init.returncode}):\n{init.stdout}{init.stderr}")
             for _ in range(3):
                 self.port = _free_port()
                 with (data / "postgresql.conf").open("a") as conf:  # later lines override earlier ones
-                    conf.write(f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
-                               f"unix_socket_directories = '{self.tmp_dir}'\n{_SPEED_SETTINGS}")
+                    conf.write(
+                        f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
+                        f"unix_socket_directories = '{self.tmp_dir}'\n{_SPEED_SETTINGS}"
+                    )
                 ctl = self._run("pg_ctl", "start", "-w", "-t", "30", "-D", data, "-l", log)
                 if ctl.returncode == 0:
                     return
@@ -99,8 +119,10 @@ class PostgresServer:
                 if "Address already in use" not in self._log_tail():
                     break
                 log.unlink(missing_ok=True)
-            raise RuntimeError(f"PostgreSQL failed to start ({ctl.returncode}): {ctl.stdout}{ctl.stderr}\n"
-                               f"--- server log tail ---\n{self._log_tail()}")
+            raise RuntimeError(
+                f"PostgreSQL failed to start ({ctl.returncode}): {ctl.stdout}{ctl.stderr}\n"
+                f"--- server log tail ---\n{self._log_tail()}"
+            )
         except BaseException:
             self.stop()
             raise
@@ -147,8 +169,9 @@ class PostgresServer:
         if self.tmp_dir is None:
             raise RuntimeError("PostgresServer is not running")
         # CREATE/DROP DATABASE cannot run inside a transaction block.
-        with psycopg.connect(host="127.0.0.1", port=self.port, user=SUPERUSER, dbname="postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user=SUPERUSER, dbname="postgres", autocommit=True
+        ) as conn:
             conn.execute(statement)
 
     def create_database(self, name: str, template: str | None = None) -> str:

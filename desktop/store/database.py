@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from desktop import APP_ID
-from desktop.store.errors import DatabaseOpenError
+from desktop.store.errors import DatabaseBusyError, DatabaseOpenError
 
 DEFAULT_FILE_NAME = "manabi.sqlite"
 BUSY_TIMEOUT_MS = 5000
@@ -54,7 +54,7 @@ def resolve_target(target: str | os.PathLike[str] | None) -> URL:
     if "://" in text:
         try:
             url = make_url(text)
-        except ArgumentError as exc:
+        except (ArgumentError, ValueError) as exc:
             raise DatabaseOpenError(f"データベースの指定が正しくありません: {text}") from exc
         if url.get_backend_name() == "postgresql":
             return url.set(drivername="postgresql+psycopg")
@@ -95,8 +95,16 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One user action: commit as a whole or roll back as a whole."""
-        with self.sessions.begin() as session:
-            yield session
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except OperationalError as exc:
+            if not self.is_sqlite or ("locked" not in str(exc.orig) and "busy" not in str(exc.orig)):
+                raise
+            raise DatabaseBusyError(
+                "データベースが他の操作で使用中のため、保存できませんでした（何も変更していません）。"
+                "少し待ってから、もう一度操作してください。"
+            ) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -111,7 +119,6 @@ def _install_sqlite_behaviour(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

@@ -22,6 +22,10 @@ class NewerDatabaseError(DatabaseOpenError):
     """The database was migrated by a newer release than this one."""
 
 
+class DatabaseBusyError(UserFacingError):
+    """Another program or PC held the database; nothing of this action was saved."""
+
+
 class ValidationFailed(UserFacingError):
     def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
         self.problems = list(problems)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -50,9 +51,12 @@ class DepartmentInfo:
     path: str  # 部／課, what a clerk recognises
 
 
-@dataclass(frozen=True, slots=True)
-class RosterRow:
-    """One line of the 名簿 table: enough to show, search, sort and filter."""
+class RosterRow(NamedTuple):
+    """One line of the 名簿 table: enough to show, search, sort and filter.
+
+    A NamedTuple, not a frozen dataclass: building 50,000 of them on load is
+    several times cheaper.
+    """
 
     id: int
     organization_id: int
@@ -328,8 +332,8 @@ class RosterService:
         holder = session.scalar(query)
         if holder is None:
             return
-        department = session.get(Department, holder.department_id) if holder.department_id else None
-        where = f"（{department.name}）" if department else ""
+        department = self._department_path(session, holder.organization_id, holder.department_id)
+        where = f"（{department}）" if department else ""
         retired = "・退職済み" if holder.status is LearnerStatus.RETIRED else ""
         raise DuplicateNumberError(
             f"受講者番号「{number}」は、すでに {holder.name} さん{where}{retired} が使っています。"
@@ -395,43 +399,70 @@ class RosterService:
         )
 
     @staticmethod
+    def _department_path(session: Session, organization_id: int, department_id: int | None) -> str:
+        if department_id is None:
+            return ""
+        departments = session.scalars(select(Department).where(Department.organization_id == organization_id))
+        return department_paths(departments).get(department_id, "")
+
+    @staticmethod
     def _rows(session: Session, learner_id: int | None) -> list[RosterRow]:
         organizations = {r.id: r.name for r in session.execute(select(Organization.id, Organization.name))}
         paths = department_paths(session.scalars(select(Department)))
+        paths_or_blank: dict[int | None, str] = {None: ""}
+        paths_or_blank.update(paths)
+        kinds = {kind.value: kind for kind in LearnerKind}
+        statuses = {status.value: status for status in LearnerStatus}
+        table = Learner.__table__
+        # Plain strings from the driver, mapped to enums by dictionary: the
+        # Enum type's per-row processing is most of the cost at 50,000 rows.
         query = select(
-            Learner.id,
-            Learner.organization_id,
-            Learner.number,
-            Learner.name,
-            Learner.furigana,
-            Learner.email,
-            Learner.department_id,
-            Learner.job_title,
-            Learner.kind,
-            Learner.role,
-            Learner.status,
-            Learner.version,
+            table.c.id,
+            table.c.organization_id,
+            table.c.number,
+            table.c.name,
+            table.c.furigana,
+            table.c.email,
+            table.c.department_id,
+            table.c.job_title,
+            type_coerce(table.c.kind, String),
+            table.c.role,
+            type_coerce(table.c.status, String),
+            table.c.version,
         )
         if learner_id is not None:
-            query = query.where(Learner.id == learner_id)
+            query = query.where(table.c.id == learner_id)
         return [
             RosterRow(
-                id=r[0],
-                organization_id=r[1],
-                organization=organizations.get(r[1], ""),
-                number=r[2],
-                name=r[3],
-                furigana=r[4],
-                email=r[5] or "",
-                department_id=r[6],
-                department=paths.get(r[6], "") if r[6] is not None else "",
-                job_title=r[7] or "",
-                kind=r[8],
-                role=r[9] or "",
-                status=r[10],
-                version=r[11],
+                id,
+                organization_id,
+                organizations.get(organization_id, ""),
+                number,
+                name,
+                furigana,
+                email or "",
+                department_id,
+                paths_or_blank.get(department_id, ""),
+                job_title or "",
+                kinds[kind],
+                role or "",
+                statuses[status],
+                version,
             )
-            for r in session.execute(query)
+            for (
+                id,
+                organization_id,
+                number,
+                name,
+                furigana,
+                email,
+                department_id,
+                job_title,
+                kind,
+                role,
+                status,
+                version,
+            ) in session.execute(query).all()
         ]
 
 

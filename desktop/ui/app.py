@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_ID, APP_NAME, __version__
@@ -23,15 +23,23 @@ EXIT_BAD_INPUT = 2
 
 def create_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
-    if isinstance(existing, QApplication):
-        return existing
-    app = QApplication(argv if argv is not None else sys.argv[:1])
-    app.setApplicationName(APP_ID)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    app.setOrganizationName(APP_ID)
-    register_fonts(app)
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    if app.applicationName() != APP_ID:
+        app.setApplicationName(APP_ID)
+        app.setApplicationDisplayName(APP_NAME)
+        app.setApplicationVersion(__version__)
+        app.setOrganizationName(APP_ID)
+        register_fonts(app)
+        install_qt_translations(app)
     return app
+
+
+def install_qt_translations(app: QApplication) -> None:
+    """Qt's own Japanese strings, so standard buttons read はい／いいえ, not Yes/No."""
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Japanese), "qtbase", "_", folder):
+        app.installTranslator(translator)
 
 
 def open_for_window(target: str | None, demo: bool) -> tuple[Database, MigrationReport, Path | None]:

@@ -34,11 +34,16 @@ from desktop.store.roster_service import (
     OrganizationInfo,
     RosterRow,
     RosterService,
-    record_as_draft,
 )
 from desktop.ui.forms import child, load_form
 
 _ERROR_STYLE = "border: 2px solid #c62828;"
+
+
+def _placeholder(combo: QComboBox, text: str) -> None:
+    editor = combo.lineEdit()
+    if editor is not None:
+        editor.setPlaceholderText(text)
 
 
 class LearnerDialog(QDialog):
@@ -84,7 +89,7 @@ class LearnerDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("キャンセル"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
         self._fields: dict[str, QWidget] = {
             "organization_id": self.organization,
@@ -119,7 +124,7 @@ class LearnerDialog(QDialog):
     def _fill_choices(self, default_organization_id: int | None) -> None:
         for organization in self._organizations:
             self.organization.addItem(organization.name, organization.id)
-        self.organization.lineEdit().setPlaceholderText(self.tr("団体を選ぶか、新しい団体名を入力"))
+        _placeholder(self.organization, self.tr("団体を選ぶか、新しい団体名を入力"))
         if default_organization_id is not None:
             self.organization.setCurrentIndex(self.organization.findData(default_organization_id))
         for kind in LearnerKind:
@@ -138,7 +143,7 @@ class LearnerDialog(QDialog):
         for department in self._departments:
             if department.organization_id == organization_id:
                 self.department.addItem(department.path, department.id)
-        self.department.lineEdit().setPlaceholderText(self.tr("所属を選ぶか、新しい所属名を入力"))
+        _placeholder(self.department, self.tr("所属を選ぶか、新しい所属名を入力"))
         position = self.department.findText(current)
         self.department.setCurrentIndex(max(position, 0))
 
@@ -186,9 +191,9 @@ class LearnerDialog(QDialog):
             department_id=department_id,
             department_name="" if department_id is not None else self.department.currentText(),
             job_title=self.job_title.text(),
-            kind=self.kind.currentData(),
+            kind=LearnerKind(self.kind.currentData()),
             role=self.role.currentText(),
-            status=self.status.currentData(),
+            status=LearnerStatus(self.status.currentData()),
             birth_date=birth,
             insured_number=self.insured_number.text(),
             notes=self.notes.toPlainText(),
@@ -225,24 +230,28 @@ class LearnerDialog(QDialog):
             return
         self.accept()
 
-    def _offer_reload(self, exc: StaleEditError) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, self.tr("他の人が先に保存しました"), exc.message, parent=self
-        )
+    def ask_reload(self, message: str) -> bool:
+        """Show why the save was refused; True when the person wants the latest data."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("他の人が先に保存しました"), message, parent=self)
         reload_button = box.addButton(self.tr("最新の内容を読み込む"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(self.tr("このまま閉じる"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(reload_button)
         box.exec()
-        if box.clickedButton() is reload_button and self._record is not None:
-            try:
-                self._show_record(self._service.learner(self._record.id))
-            except NotFoundError as gone:
-                QMessageBox.warning(self, self.tr("保存できません"), gone.message)
-                self.reject()
-                return
-            self.error_label.setText(
-                self.tr("最新の内容を読み込みました。必要な変更をもう一度入力して保存してください。")
-            )
+        return box.clickedButton() is reload_button
+
+    def _offer_reload(self, exc: StaleEditError) -> None:
+        self.error_label.setText(exc.message)
+        if not self.ask_reload(exc.message) or self._record is None:
+            return
+        try:
+            self._show_record(self._service.learner(self._record.id))
+        except NotFoundError as gone:
+            QMessageBox.warning(self, self.tr("保存できません"), gone.message)
+            self.reject()
+            return
+        self.error_label.setText(
+            self.tr("最新の内容を読み込みました。必要な変更をもう一度入力して保存してください。")
+        )
 
     def _clear_problems(self) -> None:
         self.error_label.clear()
@@ -266,6 +275,3 @@ class LearnerDialog(QDialog):
     @property
     def record(self) -> LearnerRecord | None:
         return self._record
-
-    def initial_draft(self) -> LearnerDraft | None:
-        return record_as_draft(self._record) if self._record else None

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.domain.roster import LearnerKind, LearnerStatus
-from desktop.domain.text import fold_for_search, reading_sort_key
+from desktop.domain.text import fold_for_search, fold_many, reading_sort_keys
 from desktop.store.roster_service import RosterRow
 
 Index = QModelIndex | QPersistentModelIndex
@@ -61,9 +61,13 @@ _READING_COLUMNS = {COL_NAME, COL_FURIGANA}
 _RETIRED_BRUSH = QBrush(QColor("#7a7a7a"))
 
 
-def row_search_key(row: RosterRow) -> str:
-    # \x1f keeps a query from matching across the end of one field into the next.
-    return fold_for_search("\x1f".join((row.number, row.name, row.furigana, row.email)))
+def _search_text(row: RosterRow) -> str:
+    # \x01 (not whitespace, so folding keeps it) stops a query matching across fields.
+    return "\x01".join((row.number, row.name, row.furigana, row.email))
+
+
+def search_keys(rows: Sequence[RosterRow]) -> list[str]:
+    return fold_many([_search_text(row) for row in rows])
 
 
 class RosterTableModel(QAbstractTableModel):
@@ -73,7 +77,7 @@ class RosterTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[RosterRow] = []
         self._search_keys: list[str] = []
-        self._sort_keys: dict[int, list[Any]] = {}
+        self._orders: dict[int, list[int]] = {}
 
     # -- Qt model contract --------------------------------------------
 
@@ -118,28 +122,33 @@ class RosterTableModel(QAbstractTableModel):
     def search_keys(self) -> Sequence[str]:
         return self._search_keys
 
-    def sort_keys(self, column: int) -> Sequence[Any]:
-        keys = self._sort_keys.get(column)
-        if keys is None:
-            keys = [self._sort_key(row, column) for row in self._rows]
-            self._sort_keys[column] = keys
-        return keys
+    def order(self, column: int) -> Sequence[int]:
+        """Source rows in ascending order of `column`, computed once per change of data."""
+        order = self._orders.get(column)
+        if order is None:
+            keys = self._sort_keys(column)
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            self._orders[column] = order
+        return order
 
-    @staticmethod
-    def _sort_key(row: RosterRow, column: int) -> Any:
-        reading = reading_sort_key(row.furigana)
-        if column in _READING_COLUMNS:
-            return (reading, row.number)
+    def _sort_keys(self, column: int) -> list[str]:
+        # One string per row, levels joined by \x00 (below every character), so
+        # the sort compares strings in C instead of tuples in Python.
+        rows = self._rows
         if column == COL_NUMBER:
             # Numbers of different lengths sort by value where they are numeric.
-            return (len(row.number), row.number)
-        return (fold_for_search(COLUMNS[column].text(row)), reading)
+            return [f"{len(row.number):03d}{row.number}" for row in rows]
+        readings = ["\x00".join(key) for key in reading_sort_keys([row.furigana for row in rows])]
+        if column in _READING_COLUMNS:
+            return [f"{reading}\x00{row.number}" for reading, row in zip(readings, rows, strict=True)]
+        texts = fold_many([COLUMNS[column].text(row) for row in rows])
+        return [f"{text}\x00{reading}" for text, reading in zip(texts, readings, strict=True)]
 
     def set_rows(self, rows: Sequence[RosterRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._search_keys = [row_search_key(row) for row in self._rows]
-        self._sort_keys.clear()
+        self._search_keys = search_keys(self._rows)
+        self._orders.clear()
         self.endResetModel()
 
     def position_of(self, learner_id: int) -> int:
@@ -151,23 +160,23 @@ class RosterTableModel(QAbstractTableModel):
     def upsert(self, row: RosterRow) -> None:
         """Show a saved learner: replace the old line or append a new one."""
         position = self.position_of(row.id)
-        self._sort_keys.clear()
+        self._orders.clear()
         if position < 0:
             position = len(self._rows)
             self.beginInsertRows(QModelIndex(), position, position)
             self._rows.append(row)
-            self._search_keys.append(row_search_key(row))
+            self._search_keys.extend(search_keys([row]))
             self.endInsertRows()
             return
         self._rows[position] = row
-        self._search_keys[position] = row_search_key(row)
+        self._search_keys[position] = search_keys([row])[0]
         self.dataChanged.emit(self.index(position, 0), self.index(position, len(COLUMNS) - 1))
 
     def remove(self, learner_id: int) -> None:
         position = self.position_of(learner_id)
         if position < 0:
             return
-        self._sort_keys.clear()
+        self._orders.clear()
         self.beginRemoveRows(QModelIndex(), position, position)
         del self._rows[position]
         del self._search_keys[position]
@@ -237,10 +246,11 @@ class RosterProxyModel(QAbstractProxyModel):
 
     # -- the mapping ----------------------------------------------------
 
-    def _accepted(self) -> list[int]:
+    def _accepted(self) -> list[int] | None:
+        """Source rows the filter lets through; None when it lets every row through."""
         source = self.roster()
         rows = source.rows
-        candidates: list[int] = list(range(len(rows)))
+        candidates: list[int] | range = range(len(rows))
         f = self._filter
         needle = fold_for_search(f.text)
         if needle:
@@ -252,19 +262,26 @@ class RosterProxyModel(QAbstractProxyModel):
             departments = f.department_ids
             candidates = [i for i in candidates if rows[i].department_id in departments]
         if f.kind is not None:
-            candidates = [i for i in candidates if rows[i].kind is f.kind]
+            candidates = [i for i in candidates if rows[i].kind == f.kind]
         if f.status is not None:
-            candidates = [i for i in candidates if rows[i].status is f.status]
+            candidates = [i for i in candidates if rows[i].status == f.status]
         elif not f.show_retired:
             candidates = [i for i in candidates if rows[i].status is not LearnerStatus.RETIRED]
-        return candidates
+        return None if isinstance(candidates, range) else candidates
 
     def _compute_mapping(self) -> list[int]:
-        source = self.roster()
+        order = self.roster().order(self._sort_column)
         accepted = self._accepted()
-        keys = source.sort_keys(self._sort_column)
-        descending = self._sort_order == Qt.SortOrder.DescendingOrder
-        return sorted(accepted, key=keys.__getitem__, reverse=descending)
+        if accepted is None:
+            mapping = list(order)
+        else:
+            mask = bytearray(len(order))
+            for i in accepted:
+                mask[i] = 1
+            mapping = [i for i in order if mask[i]]
+        if self._sort_order == Qt.SortOrder.DescendingOrder:
+            mapping.reverse()
+        return mapping
 
     def _relayout(self) -> None:
         """Recompute the mapping, keeping selection and current row where they survive."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -31,6 +32,14 @@ from desktop.store.roster_service import (
 from desktop.ui.forms import child, load_form
 from desktop.ui.learner_dialog import LearnerDialog
 from desktop.ui.roster_model import COL_FURIGANA, COLUMNS, RosterFilter, RosterProxyModel, RosterTableModel
+
+E = TypeVar("E", LearnerKind, LearnerStatus)
+
+
+def _optional(enum_class: type[E], value: object) -> E | None:
+    # Combo item data comes back from Qt as the enum's plain string value.
+    return None if value is None else enum_class(str(value))
+
 
 _COLUMN_WIDTHS = (96, 140, 170, 150, 190, 90, 90, 150, 76)
 
@@ -210,8 +219,8 @@ class RosterPage(QWidget):
                 text=self.search.text(),
                 organization_id=self.organization_filter.currentData(),
                 department_ids=self._department_subtree(self.department_filter.currentData()),
-                kind=self.kind_filter.currentData(),
-                status=self.status_filter.currentData(),
+                kind=_optional(LearnerKind, self.kind_filter.currentData()),
+                status=_optional(LearnerStatus, self.status_filter.currentData()),
                 show_retired=self.show_retired.isChecked(),
             )
         )

@@ -1,0 +1,1 @@
+"""Outside files in and out: roster CSV/XLSX, Udemy reports, Excel exports, backups."""

@@ -1,0 +1,1 @@
+"""ReportLab PDFs: learning plans, diagnosis results, grant sheets."""

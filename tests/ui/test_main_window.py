@@ -1,0 +1,81 @@
+"""Main window: the pages of DESIGN.md, honest placeholders, the open database shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.store.database import Database
+from desktop.store.errors import DatabaseOpenError
+from desktop.ui.app import create_application, open_for_window
+from desktop.ui.fonts import UI_FAMILY
+from desktop.ui.forms import child, load_form
+from desktop.ui.main_window import MainWindow
+
+FORMS = sorted(Path(__file__).resolve().parents[2].joinpath("forms").glob("*.ui"))
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda p: p.name)
+def test_every_form_loads(qtbot: QtBot, form: Path) -> None:
+    host = QWidget()
+    qtbot.addWidget(host)
+    loaded = load_form(form.name, host)
+    assert loaded.objectName()
+    assert loaded.findChildren(QWidget)
+
+
+def test_window_has_every_page_and_shows_the_database(qtbot: QtBot, sqlite_db: Database) -> None:
+    window = MainWindow(sqlite_db)
+    qtbot.addWidget(window)
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == ["ホーム", "名簿", "スキル診断", "学習計画", "受講記録", "助成金", "提出用出力", "設定"]
+    assert str(sqlite_db.sqlite_path) in window.database_label.text()
+    assert "SQLite" in window.database_label.text()
+    window.nav.setCurrentRow(1)
+    assert window.current_page_key() == "roster"
+
+
+def test_unbuilt_pages_say_so_without_figures(qtbot: QtBot, sqlite_db: Database) -> None:
+    window = MainWindow(sqlite_db)
+    qtbot.addWidget(window)
+    for key in ("home", "diagnosis", "plans", "records", "grants", "exports", "settings"):
+        page = window.pages[key]
+        status = child(page, QLabel, "statusLabel").text()
+        description = child(page, QLabel, "descriptionLabel").text()
+        assert "準備中" in status
+        # No made-up figures: the only digits allowed are the paper size.
+        assert not any(ch.isdigit() for ch in description.replace("A4", "")), key
+
+
+def test_bundled_font_is_registered_and_used(qtbot: QtBot) -> None:
+    app = create_application()
+    assert UI_FAMILY in QFontDatabase.families()
+    assert app.font().family() == UI_FAMILY
+    assert isinstance(QApplication.instance(), QApplication)
+
+
+def test_demo_database_is_fresh_and_believable(tmp_path: Path) -> None:
+    db, report, folder = open_for_window(None, demo=True)
+    try:
+        from desktop.store.roster_service import RosterService
+
+        service = RosterService(db)
+        rows = service.roster_rows()
+        assert 250 <= len(rows) <= 350
+        assert len(service.organizations()) == 2
+        assert 10 <= len(service.departments()) <= 14
+        assert report.backup is None and folder is not None and folder.exists()
+    finally:
+        db.dispose()
+
+
+def test_unreadable_database_is_refused_with_a_message(tmp_path: Path) -> None:
+    bogus = tmp_path / "roster.xlsx"
+    bogus.write_bytes(b"PK\x03\x04 not a database")
+    with pytest.raises(DatabaseOpenError, match="まなび台帳のデータベースではありません"):
+        open_for_window(str(bogus), demo=False)
+    assert bogus.read_bytes() == b"PK\x03\x04 not a database"
