@@ -409,8 +409,8 @@ class RosterService:
     def _rows(session: Session, learner_id: int | None) -> list[RosterRow]:
         organizations = {r.id: r.name for r in session.execute(select(Organization.id, Organization.name))}
         paths = department_paths(session.scalars(select(Department)))
-        paths_or_blank: dict[int | None, str] = {None: ""}
-        paths_or_blank.update(paths)
+        paths_or_blank: dict[int | None, str] = {key: path for key, path in paths.items()}
+        paths_or_blank[None] = ""
         kinds = {kind.value: kind for kind in LearnerKind}
         statuses = {status.value: status for status in LearnerStatus}
         table = Learner.__table__
