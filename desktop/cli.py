@@ -38,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["home", "roster", "diagnosis", "plans", "records", "grants", "exports", "settings"],
         help="最初に表示するページ",
     )
-    # For bench/ and screenshots: quit once the first page has painted.
+    # For bench/ and tests: quit once the window is shown (before the database
+    # opens), or once the first page shows its data.
+    parser.add_argument("--quit-after-window", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     selftest = commands.add_parser("selftest", help="一時データベースで動作確認をして終了する")

@@ -38,6 +38,25 @@ def test_headless_commands_never_load_qt() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_window_shows_before_the_store_is_imported() -> None:
+    code = (
+        "import sys; from desktop.ui.app import create_application; from desktop.ui.main_window import MainWindow;"
+        "app = create_application(); w = MainWindow(); w.show();"
+        "sys.exit(any(m.startswith(('sqlalchemy', 'alembic')) for m in sys.modules))"
+    )
+    result = run("-c", code)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_bad_database_exits_2_with_the_message(tmp_path: Path) -> None:
+    bogus = tmp_path / "名簿.csv"
+    bogus.write_text("職員番号,氏名\n1,山田\n", encoding="utf-8")
+    result = run("-m", "desktop", "--db", str(bogus), "--quit-after-show")
+    assert result.returncode == 2
+    assert "まなび台帳のデータベースではありません" in result.stderr
+    assert bogus.read_text(encoding="utf-8") == "職員番号,氏名\n1,山田\n"
+
+
 def test_window_opens_on_a_database_and_quits(tmp_path: Path) -> None:
     database = tmp_path / "office.sqlite"
     result = run("-m", "desktop", "--db", str(database), "--page", "roster", "--quit-after-show")

@@ -1,4 +1,4 @@
-"""Starting the window: Qt application, bundled font, database, main window."""
+"""Starting the window: Qt application, bundled font, the window, then the database."""
 
 from __future__ import annotations
 
@@ -7,16 +7,19 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_ID, APP_NAME, __version__
-from desktop.store.database import Database, open_database
 from desktop.store.errors import DatabaseOpenError
-from desktop.store.migrate import MigrationReport, prepare_database
 from desktop.ui.fonts import register_fonts
 from desktop.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from desktop.store.database import Database
+    from desktop.store.migrate import MigrationReport
 
 EXIT_BAD_INPUT = 2
 
@@ -44,59 +47,92 @@ def install_qt_translations(app: QApplication) -> None:
 
 def open_for_window(target: str | None, demo: bool) -> tuple[Database, MigrationReport, Path | None]:
     """The database the window will use; for --demo, a fresh throwaway one."""
+    from desktop.store.database import open_database
+    from desktop.store.migrate import prepare_database
+
     demo_folder = None
     if demo:
-        from desktop.store.demo import seed_demo_roster
-
         demo_folder = Path(tempfile.mkdtemp(prefix="manabi-demo-"))
         target = str(demo_folder / "demo.sqlite")
-    db = open_database(target)
     try:
-        report = prepare_database(db)
-        if demo:
-            seed_demo_roster(db)
+        db = open_database(target)
+        try:
+            report = prepare_database(db)
+            if demo:
+                from desktop.store.demo import seed_demo_roster
+
+                seed_demo_roster(db)
+        except Exception:
+            db.dispose()
+            raise
     except Exception:
-        db.dispose()
+        if demo_folder is not None:
+            shutil.rmtree(demo_folder, ignore_errors=True)
         raise
     return db, report, demo_folder
 
 
+class Startup:
+    """Shows the window first, then opens the database on the next turn of the event loop."""
+
+    def __init__(self, app: QApplication, args: argparse.Namespace) -> None:
+        self.app = app
+        self.args = args
+        self.window = MainWindow(demo=args.demo)
+        self.demo_folder: Path | None = None
+        self.db: Database | None = None
+
+    def start(self) -> None:
+        if self.args.page:
+            self.window.show_page(self.args.page)
+        self.window.show()
+        if self.args.quit_after_window:
+            QTimer.singleShot(0, self.app.quit)
+            return
+        QTimer.singleShot(0, self.open_database)
+
+    def open_database(self) -> None:
+        try:
+            self.db, report, self.demo_folder = open_for_window(self.args.db, self.args.demo)
+        except DatabaseOpenError as exc:
+            print(exc.message, file=sys.stderr)
+            if not self.args.quit_after_show:
+                QMessageBox.critical(self.window, self.window.tr("データベースを開けません"), exc.message)
+            self.app.exit(EXIT_BAD_INPUT)
+            return
+        self.window.attach_database(self.db)
+        if report.backup is not None:
+            self.window.statusBar().showMessage(
+                self.window.tr("データベースを新しい形式に更新しました。更新前のバックアップ: {path}").format(
+                    path=report.backup
+                ),
+                15000,
+            )
+        if self.args.quit_after_show:
+            QTimer.singleShot(0, self.quit_when_ready)
+
+    def quit_when_ready(self) -> None:
+        """For bench/ and tests: quit once the shown page has its data on screen."""
+        page = self.window.roster_page
+        if self.window.current_page_key() == "roster" and (page is None or not page.loaded):
+            QTimer.singleShot(1, self.quit_when_ready)
+            return
+        rows = page.proxy.rowCount() if page is not None and page.loaded else 0
+        print(f"shown rows={rows}", flush=True)
+        self.app.quit()
+
+    def finish(self) -> None:
+        if self.db is not None:
+            self.db.dispose()
+        if self.demo_folder is not None:
+            shutil.rmtree(self.demo_folder, ignore_errors=True)
+
+
 def run_gui(args: argparse.Namespace) -> int:
     app = create_application()
-    try:
-        db, report, demo_folder = open_for_window(args.db, args.demo)
-    except DatabaseOpenError as exc:
-        QMessageBox.critical(None, f"{APP_NAME} — データベースを開けません", exc.message)
-        print(exc.message, file=sys.stderr)
-        return EXIT_BAD_INPUT
-
-    window = MainWindow(db, demo=args.demo)
-    if report.backup is not None:
-        window.statusBar().showMessage(
-            f"データベースを更新しました。更新前のバックアップ: {report.backup}", 15000
-        )
-    if args.page:
-        window.show_page(args.page)
-    window.show()
-    if args.quit_after_show:
-        quit_when_painted(app, window)
+    startup = Startup(app, args)
+    startup.start()
     try:
         return app.exec()
     finally:
-        db.dispose()
-        if demo_folder is not None:
-            shutil.rmtree(demo_folder, ignore_errors=True)
-
-
-def quit_when_painted(app: QApplication, window: MainWindow) -> None:
-    """For bench/: quit once the shown page is on screen, rows included for 名簿."""
-
-    def check() -> None:
-        page = window.roster_page
-        if window.current_page_key() != "roster" or page.loaded:
-            print(f"shown rows={page.proxy.rowCount() if page.loaded else 0}", flush=True)
-            app.quit()
-        else:
-            QTimer.singleShot(1, check)
-
-    QTimer.singleShot(0, check)
+        startup.finish()

@@ -1,26 +1,34 @@
-"""The main window: navigation on the left, one page per task, the open database below."""
+"""The main window: navigation on the left, one page per task, the open database below.
+
+The window shows before the database opens: the store's imports (SQLAlchemy)
+take longer than Qt takes to draw, and a clerk should see the app at once.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
 from desktop import APP_NAME, __version__
-from desktop.store.database import Database
-from desktop.store.roster_service import RosterService
 from desktop.ui.forms import child, load_form
 from desktop.ui.pages.catalog import PAGES, PageSpec
 from desktop.ui.pages.placeholder import PlaceholderPage
-from desktop.ui.pages.roster_page import RosterPage
+
+if TYPE_CHECKING:
+    from desktop.store.database import Database
+    from desktop.ui.pages.roster_page import RosterPage
 
 STATUS_MESSAGE_MS = 8000
+_NAV_STYLE = "QListWidget#navList { padding-top: 6px; } QListWidget#navList::item { padding: 7px 12px; }"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, *, demo: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, *, demo: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db: Database | None = None
         title = f"{APP_NAME} {__version__}"
         self.setWindowTitle(f"{title}（デモ）" if demo else title)
         self.resize(1280, 800)
@@ -29,37 +37,85 @@ class MainWindow(QMainWindow):
         form = load_form("main_window.ui", content)
         self.setCentralWidget(content)
         self.nav = child(form, QListWidget, "navList")
+        self.nav.setStyleSheet(_NAV_STYLE)
         self.stack = child(form, QStackedWidget, "pageStack")
 
-        self.roster_service = RosterService(db)
-        self.pages: dict[str, QWidget] = {}
+        # Pages are built when first shown: loading every form up front would
+        # double the time to the first window.
+        self._built: dict[str, QWidget] = {}
         for number, spec in enumerate(PAGES, start=1):
-            page = self._build_page(spec)
-            self.pages[spec.key] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget(self.stack))
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setToolTip(f"{spec.title} (Ctrl+{number})")
             self.nav.addItem(item)
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.activated.connect(lambda key=spec.key: self.show_page(key))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_row)
         nav_font = self.nav.font()
         nav_font.setPointSizeF(nav_font.pointSizeF() * 1.15)
         self.nav.setFont(nav_font)
 
-        kind = "SQLite" if db.is_sqlite else "PostgreSQL（共有）"
-        self.database_label = QLabel(f"データベース: {db.display_name}（{kind}）")
+        self.database_label = QLabel(self.tr("データベースを開いています…"))
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.database_label)
         self.show_page("home")
 
+    def _show_row(self, row: int) -> None:
+        self.page(PAGES[row].key)
+        self.stack.setCurrentIndex(row)
+
+    def page(self, key: str) -> QWidget:
+        """The page for `key`, built on first use."""
+        page = self._built.get(key)
+        if page is None:
+            spec = next(spec for spec in PAGES if spec.key == key)
+            page = self._build_page(spec)
+            self._replace_page(key, page)
+        return page
+
     def _build_page(self, spec: PageSpec) -> QWidget:
         if spec.key == "roster":
-            page = RosterPage(self.roster_service, self)
-            page.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MESSAGE_MS))
-            return page
+            if self._db is not None:
+                return self._roster_page(self._db)
+            waiting = QLabel(self.tr("データベースを開いています…"))
+            waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            return waiting
         return PlaceholderPage(spec.title, spec.summary, list(spec.upcoming), self)
+
+    def _roster_page(self, db: Database) -> QWidget:
+        from desktop.store.roster_service import RosterService
+        from desktop.ui.pages.roster_page import RosterPage
+
+        roster = RosterPage(RosterService(db), self)
+        roster.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MESSAGE_MS))
+        return roster
+
+    def attach_database(self, db: Database) -> None:
+        """Build the pages that need data, now that the database is open."""
+        self._db = db
+        if "roster" in self._built:
+            self._replace_page("roster", self._roster_page(db))
+        kind = "SQLite" if db.is_sqlite else "PostgreSQL（共有）"
+        self.database_label.setText(
+            self.tr("データベース: {name}（{kind}）").format(name=db.display_name, kind=kind)
+        )
+
+    def _replace_page(self, key: str, page: QWidget) -> None:
+        position = [spec.key for spec in PAGES].index(key)
+        old = self.stack.widget(position)
+        showing = self.stack.currentIndex() == position
+        self.stack.insertWidget(position, page)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self._built[key] = page
+        if showing:
+            self.stack.setCurrentIndex(position)
+
+    @property
+    def database(self) -> Database | None:
+        return self._db
 
     def show_page(self, key: str) -> None:
         keys = [spec.key for spec in PAGES]
@@ -69,11 +125,13 @@ class MainWindow(QMainWindow):
         return PAGES[self.stack.currentIndex()].key
 
     @property
-    def roster_page(self) -> RosterPage:
-        page = self.pages["roster"]
-        assert isinstance(page, RosterPage)
-        return page
+    def roster_page(self) -> RosterPage | None:
+        from desktop.ui.pages.roster_page import RosterPage
+
+        page = self._built.get("roster")
+        return page if isinstance(page, RosterPage) else None
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._db.dispose()
+        if self._db is not None:
+            self._db.dispose()
         super().closeEvent(event)

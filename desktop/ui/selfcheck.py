@@ -17,11 +17,14 @@ def check_gui(db: Database, expected_rows: int) -> bool:
     from desktop.ui.main_window import MainWindow
 
     app = create_application()
-    window = MainWindow(db)
+    window = MainWindow()
     try:
+        window.attach_database(db)
         window.show_page("roster")
         window.show()
         page = window.roster_page
+        if page is None:
+            return False
         for _ in range(100):
             QApplication.processEvents()
             if page.loaded:

@@ -28,22 +28,31 @@ def test_every_form_loads(qtbot: QtBot, form: Path) -> None:
     assert loaded.findChildren(QWidget)
 
 
-def test_window_has_every_page_and_shows_the_database(qtbot: QtBot, sqlite_db: Database) -> None:
-    window = MainWindow(sqlite_db)
+def open_window(qtbot: QtBot, db: Database) -> MainWindow:
+    window = MainWindow()
     qtbot.addWidget(window)
+    window.attach_database(db)
+    return window
+
+
+def test_window_has_every_page_and_shows_the_database(qtbot: QtBot, sqlite_db: Database) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.database_label.text() == "データベースを開いています…"
+    window.attach_database(sqlite_db)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == ["ホーム", "名簿", "スキル診断", "学習計画", "受講記録", "助成金", "提出用出力", "設定"]
     assert str(sqlite_db.sqlite_path) in window.database_label.text()
     assert "SQLite" in window.database_label.text()
     window.nav.setCurrentRow(1)
     assert window.current_page_key() == "roster"
+    assert window.roster_page is not None and window.stack.currentWidget() is window.roster_page
 
 
 def test_unbuilt_pages_say_so_without_figures(qtbot: QtBot, sqlite_db: Database) -> None:
-    window = MainWindow(sqlite_db)
-    qtbot.addWidget(window)
+    window = open_window(qtbot, sqlite_db)
     for key in ("home", "diagnosis", "plans", "records", "grants", "exports", "settings"):
-        page = window.pages[key]
+        page = window.page(key)
         status = child(page, QLabel, "statusLabel").text()
         description = child(page, QLabel, "descriptionLabel").text()
         assert "準備中" in status
