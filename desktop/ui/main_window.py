@@ -132,6 +132,9 @@ class MainWindow(QMainWindow):
         return page if isinstance(page, RosterPage) else None
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from desktop.ui.workers import wait_for_background_work
+
+        wait_for_background_work()
         if self._db is not None:
             self._db.dispose()
         super().closeEvent(event)

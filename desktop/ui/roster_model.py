@@ -70,6 +70,33 @@ def search_keys(rows: Sequence[RosterRow]) -> list[str]:
     return fold_many([_search_text(row) for row in rows])
 
 
+@dataclass(frozen=True)
+class PreparedRoster:
+    """Rows with their search keys and first sort order, computed off the UI thread."""
+
+    rows: list[RosterRow]
+    search_keys: list[str]
+    orders: dict[int, list[int]]
+
+
+def prepare_roster(rows: list[RosterRow], sort_column: int = COL_FURIGANA) -> PreparedRoster:
+    order = sorted(range(len(rows)), key=sort_keys(rows, sort_column).__getitem__)
+    return PreparedRoster(rows, search_keys(rows), {sort_column: order})
+
+
+def sort_keys(rows: Sequence[RosterRow], column: int) -> list[str]:
+    # One string per row, levels joined by \x00 (below every character), so
+    # the sort compares strings in C instead of tuples in Python.
+    if column == COL_NUMBER:
+        # Numbers of different lengths sort by value where they are numeric.
+        return [f"{len(row.number):03d}{row.number}" for row in rows]
+    readings = ["\x00".join(key) for key in reading_sort_keys([row.furigana for row in rows])]
+    if column in _READING_COLUMNS:
+        return [f"{reading}\x00{row.number}" for reading, row in zip(readings, rows, strict=True)]
+    texts = fold_many([COLUMNS[column].text(row) for row in rows])
+    return [f"{text}\x00{reading}" for text, reading in zip(texts, readings, strict=True)]
+
+
 class RosterTableModel(QAbstractTableModel):
     """Every learner the service returned, in load order; never filtered here."""
 
@@ -126,29 +153,19 @@ class RosterTableModel(QAbstractTableModel):
         """Source rows in ascending order of `column`, computed once per change of data."""
         order = self._orders.get(column)
         if order is None:
-            keys = self._sort_keys(column)
+            keys = sort_keys(self._rows, column)
             order = sorted(range(len(keys)), key=keys.__getitem__)
             self._orders[column] = order
         return order
 
-    def _sort_keys(self, column: int) -> list[str]:
-        # One string per row, levels joined by \x00 (below every character), so
-        # the sort compares strings in C instead of tuples in Python.
-        rows = self._rows
-        if column == COL_NUMBER:
-            # Numbers of different lengths sort by value where they are numeric.
-            return [f"{len(row.number):03d}{row.number}" for row in rows]
-        readings = ["\x00".join(key) for key in reading_sort_keys([row.furigana for row in rows])]
-        if column in _READING_COLUMNS:
-            return [f"{reading}\x00{row.number}" for reading, row in zip(readings, rows, strict=True)]
-        texts = fold_many([COLUMNS[column].text(row) for row in rows])
-        return [f"{text}\x00{reading}" for text, reading in zip(texts, readings, strict=True)]
-
-    def set_rows(self, rows: Sequence[RosterRow]) -> None:
+    def set_rows(self, rows: Sequence[RosterRow] | PreparedRoster) -> None:
+        prepared = (
+            rows if isinstance(rows, PreparedRoster) else PreparedRoster(list(rows), search_keys(rows), {})
+        )
         self.beginResetModel()
-        self._rows = list(rows)
-        self._search_keys = search_keys(self._rows)
-        self._orders.clear()
+        self._rows = prepared.rows
+        self._search_keys = prepared.search_keys
+        self._orders = dict(prepared.orders)
         self.endResetModel()
 
     def position_of(self, learner_id: int) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 from desktop.store.database import Database
 
@@ -25,10 +26,10 @@ def check_gui(db: Database, expected_rows: int) -> bool:
         page = window.roster_page
         if page is None:
             return False
-        for _ in range(100):
+        deadline = time.monotonic() + 30
+        while not page.loaded and time.monotonic() < deadline:
             QApplication.processEvents()
-            if page.loaded:
-                break
+            time.sleep(0.005)
         return page.loaded and page.proxy.rowCount() == expected_rows and app.font().family() == UI_FAMILY
     finally:
         window.close()

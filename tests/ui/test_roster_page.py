@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -12,7 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop.domain.roster import LearnerKind, LearnerStatus, OrganizationKind
 from desktop.store.database import Database, open_database
-from desktop.store.roster_service import RosterService, record_as_draft
+from desktop.store.errors import DatabaseBusyError
+from desktop.store.roster_service import RosterRow, RosterService, record_as_draft
 from desktop.ui.learner_dialog import LearnerDialog
 from desktop.ui.pages.roster_page import RosterPage
 from desktop.ui.roster_model import COL_FURIGANA, COL_NAME, COL_NUMBER
@@ -276,3 +278,40 @@ def test_delete_removes_a_learner_without_records(page: RosterPage, monkeypatch:
     page.delete_selected()
     assert "A003" not in shown_numbers(page)
     assert page.model.rowCount() == 7
+
+
+def test_roster_loads_off_the_ui_thread(qtbot: QtBot, seeded: RosterFactory) -> None:
+    service = RosterService(seeded.db)
+    threads: list[str] = []
+    real = service.roster_rows
+
+    def recording() -> list[RosterRow]:
+        threads.append(threading.current_thread().name)
+        return real()
+
+    service.roster_rows = recording  # type: ignore[method-assign]
+    widget = RosterPage(service)
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.count_label.text() == "名簿を読み込んでいます…"
+    qtbot.waitUntil(lambda: widget.loaded)
+    assert threads and threads[0] != threading.main_thread().name
+    assert widget.model.rowCount() == 8
+
+
+def test_a_failed_load_says_why(qtbot: QtBot, seeded: RosterFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    service = RosterService(seeded.db)
+
+    def broken() -> list[RosterRow]:
+        raise DatabaseBusyError("データベースが他の操作で使用中です。")
+
+    service.roster_rows = broken  # type: ignore[method-assign]
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: warnings.append(text))
+    widget = RosterPage(service)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: bool(warnings))
+    assert warnings == ["データベースが他の操作で使用中です。"]
+    assert widget.count_label.text() == "名簿を読み込めませんでした"
+    assert not widget.loaded

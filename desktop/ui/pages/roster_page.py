@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +31,16 @@ from desktop.store.roster_service import (
 )
 from desktop.ui.forms import child, load_form
 from desktop.ui.learner_dialog import LearnerDialog
-from desktop.ui.roster_model import COL_FURIGANA, COLUMNS, RosterFilter, RosterProxyModel, RosterTableModel
+from desktop.ui.roster_model import (
+    COL_FURIGANA,
+    COLUMNS,
+    PreparedRoster,
+    RosterFilter,
+    RosterProxyModel,
+    RosterTableModel,
+    prepare_roster,
+)
+from desktop.ui.workers import BackgroundTask
 
 E = TypeVar("E", LearnerKind, LearnerStatus)
 
@@ -61,6 +70,8 @@ class RosterPage(QWidget):
         self._organizations: list[OrganizationInfo] = []
         self._departments: list[DepartmentInfo] = []
         self._undo: _Undo | None = None
+        self._loading: BackgroundTask | None = None
+        self._reload_again = False
 
         form = load_form("roster_page.ui", self)
         title = child(form, QLabel, "titleLabel")
@@ -146,19 +157,47 @@ class RosterPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._loaded:
-            # Let the page paint its frame first; the rows follow at once.
-            QTimer.singleShot(0, self.reload)
+        if not self._loaded and self._loading is None:
+            self.reload()
 
     def reload(self) -> None:
+        """Read the roster again in the background; the page stays usable meanwhile."""
+        if self._loading is not None:
+            self._reload_again = True
+            return
+        self.count_label.setText(self.tr("名簿を読み込んでいます…"))
+        service, sort_column = self._service, self.proxy.sortColumn()
+
+        def work() -> tuple[list[OrganizationInfo], list[DepartmentInfo], PreparedRoster]:
+            return (
+                service.organizations(),
+                service.departments(),
+                prepare_roster(service.roster_rows(), sort_column),
+            )
+
+        self._loading = BackgroundTask(work, self._loaded_rows, self._load_failed)
+        self._loading.start()
+
+    def _loaded_rows(
+        self, result: tuple[list[OrganizationInfo], list[DepartmentInfo], PreparedRoster]
+    ) -> None:
+        self._loading = None
         selected = self.selected_ids()
-        self._organizations = self._service.organizations()
-        self._departments = self._service.departments()
+        self._organizations, self._departments, prepared = result
         self._fill_organization_filter()
-        self.model.set_rows(self._service.roster_rows())
+        self.model.set_rows(prepared)
         self._loaded = True
         self._update_count()
         self.select_ids(selected)
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
+
+    def _load_failed(self, error: BaseException) -> None:
+        self._loading = None
+        message = error.message if isinstance(error, UserFacingError) else str(error)
+        self.count_label.setText(self.tr("名簿を読み込めませんでした"))
+        QMessageBox.warning(self, self.tr("名簿を読み込めません"), message)
 
     @property
     def loaded(self) -> bool:
