@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable
-from pathlib import Path
 
 from desktop import APP_NAME, __version__
 from desktop.store.errors import UserFacingError
@@ -56,11 +53,16 @@ def run_command(args: argparse.Namespace) -> int:
         print(exc.message, file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception:
+        import traceback
+
         traceback.print_exc()
         return EXIT_INTERNAL
 
 
 def _selftest(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
     from desktop.domain.roster import LearnerDraft, LearnerKind
     from desktop.domain.text import fold_for_search
     from desktop.resources import form_path, resource_path

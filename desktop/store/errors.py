@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class UserFacingError(Exception):
@@ -36,8 +36,7 @@ class DuplicateNumberError(UserFacingError):
     pass
 
 
-@dataclass(frozen=True)
-class FieldChange:
+class FieldChange(NamedTuple):
     label: str
     mine: str
     theirs: str

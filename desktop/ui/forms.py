@@ -12,6 +12,16 @@ from desktop.resources import form_path
 
 W = TypeVar("W", bound=QObject)
 
+_loader: QUiLoader | None = None
+
+
+def _shared_loader() -> QUiLoader:
+    # One loader for the whole app: building one scans Qt's plugin folders.
+    global _loader
+    if _loader is None:
+        _loader = QUiLoader()
+    return _loader
+
 
 class FormError(RuntimeError):
     pass
@@ -24,7 +34,7 @@ def load_form(name: str, host: QWidget) -> QWidget:
     if not handle.open(QIODevice.OpenModeFlag.ReadOnly):
         raise FormError(f"form not found: {path}")
     try:
-        loader = QUiLoader()
+        loader = _shared_loader()
         form = loader.load(handle, host)
     finally:
         handle.close()

@@ -6,6 +6,7 @@ take longer than Qt takes to draw, and a clerk should see the app at once.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -132,9 +133,9 @@ class MainWindow(QMainWindow):
         return page if isinstance(page, RosterPage) else None
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        from desktop.ui.workers import wait_for_background_work
-
-        wait_for_background_work()
+        workers = sys.modules.get("desktop.ui.workers")  # loaded only if a page started work
+        if workers is not None:
+            workers.wait_for_background_work()
         if self._db is not None:
             self._db.dispose()
         super().closeEvent(event)

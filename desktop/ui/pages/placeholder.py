@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop.ui.forms import child, load_form
@@ -22,5 +20,5 @@ class PlaceholderPage(QWidget):
         child(form, QLabel, "statusLabel").setText(
             self.tr("このページはまだ準備中です。次の版で、ここで次のことができるようになります。")
         )
-        bullets = "".join(f"<li>{escape(item)}</li>" for item in items)
-        child(form, QLabel, "descriptionLabel").setText(f"<p>{escape(summary)}</p><ul>{bullets}</ul>")
+        bullets = "".join(f"\n　・{item}" for item in items)
+        child(form, QLabel, "descriptionLabel").setText(f"{summary}\n{bullets}")

@@ -175,7 +175,7 @@ class RosterPage(QWidget):
                 prepare_roster(service.roster_rows(), sort_column),
             )
 
-        self._loading = BackgroundTask(work, self._loaded_rows, self._load_failed)
+        self._loading = BackgroundTask(self, work, self._loaded_rows, self._load_failed)
         self._loading.start()
 
     def _loaded_rows(
