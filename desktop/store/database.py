@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,29 +16,11 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from desktop import APP_ID
+from desktop.resources import data_dir
 from desktop.store.errors import DatabaseBusyError, DatabaseOpenError
 
 DEFAULT_FILE_NAME = "manabi.sqlite"
 BUSY_TIMEOUT_MS = 5000
-
-
-def data_dir() -> Path:
-    """The per-user data folder, the same one QStandardPaths.AppDataLocation names.
-
-    Computed without Qt so that headless commands agree with the window on
-    where the default database is. MANABI_DATA_DIR overrides it (tests, kiosks).
-    """
-    override = os.environ.get("MANABI_DATA_DIR")
-    if override:
-        return Path(override)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / APP_ID
 
 
 def default_database_path() -> Path:
@@ -102,7 +83,7 @@ class Database:
             if not self.is_sqlite or ("locked" not in str(exc.orig) and "busy" not in str(exc.orig)):
                 raise
             raise DatabaseBusyError(
-                "データベースが他の操作で使用中のため、保存できませんでした（何も変更していません）。"
+                "データベースが他の操作で使用中のため、この操作はできませんでした（何も変更していません）。"
                 "少し待ってから、もう一度操作してください。"
             ) from exc
 

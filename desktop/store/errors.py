@@ -36,6 +36,10 @@ class DuplicateNumberError(UserFacingError):
     pass
 
 
+class ConflictError(UserFacingError):
+    """A database constraint refused a save another PC made at the same moment."""
+
+
 class FieldChange(NamedTuple):
     label: str
     mine: str

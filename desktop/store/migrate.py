@@ -9,13 +9,14 @@ release is refused instead of being opened.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from desktop import __version__
@@ -94,16 +95,24 @@ def backup_sqlite_file(source: Path, label: str) -> Path:
         counter += 1
         target = source.with_name(f"{source.stem}.{label}-{stamp}-{counter}{source.suffix or '.sqlite'}")
     partial = target.with_name(target.name + ".part")
-    src = sqlite3.connect(source)
     try:
-        dst = sqlite3.connect(partial)
+        src = sqlite3.connect(source)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    partial.replace(target)  # a crash mid-copy leaves only a .part, never a truncated backup
+            src.close()
+        partial.replace(target)  # a crash mid-copy leaves only a .part, never a truncated backup
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise DatabaseOpenError(
+            f"データベースを更新する前のバックアップを作れなかったため、更新を中止しました"
+            f"（データベースは変更していません）。\n保存先: {target.parent}\n理由: {exc}\n"
+            "ディスクの空き容量と書き込み権限を確かめてください。"
+        ) from exc
     return target
 
 
@@ -111,11 +120,16 @@ def _use_wal(db: Database) -> None:
     """Readers never block the writer; persistent in the file once set."""
     if db.is_sqlite:
         # Outside any transaction: SQLite refuses to switch journal mode inside one.
-        raw = db.engine.raw_connection()
         try:
-            raw.cursor().execute("PRAGMA journal_mode=WAL")
-        finally:
-            raw.close()
+            raw = db.engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA journal_mode=WAL")
+            finally:
+                raw.close()
+        except (OperationalError, DatabaseError, sqlite3.Error) as exc:
+            raise DatabaseOpenError(
+                f"データベースを開けません: {db.display_name}\n{_driver_message(exc)}"
+            ) from exc
 
 
 def _run_upgrade(db: Database, destination: str) -> None:
@@ -131,7 +145,7 @@ def _run_upgrade(db: Database, destination: str) -> None:
         return script._upgrade_revs(destination, revision)
 
     environment = EnvironmentContext(config, script, fn=upgrade, destination_rev=destination)
-    with db.engine.begin() as connection, environment as env:
+    with migration_transaction(db) as connection, environment as env:
         env.configure(
             connection=connection,
             target_metadata=Base.metadata,
@@ -140,6 +154,31 @@ def _run_upgrade(db: Database, destination: str) -> None:
         )
         with env.begin_transaction():
             env.run_migrations()
+
+
+@contextmanager
+def migration_transaction(db: Database) -> Iterator[Connection]:
+    """One transaction for a whole upgrade.
+
+    On SQLite a batch migration rebuilds a table (copy, DROP, rename); with
+    foreign keys enforced the DROP would cascade into, or null out, the rows
+    that refer to it. Enforcement can only be switched off outside a
+    transaction, so it is switched off first, and every reference is checked
+    before the commit instead.
+    """
+    with db.engine.connect() as connection:
+        if db.is_sqlite:
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            driver.execute("PRAGMA foreign_keys=OFF")  # on the driver: no BEGIN yet
+        with connection.begin():
+            yield connection
+            if db.is_sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseOpenError(
+                        f"データベースの更新で参照の食い違いが見つかったため、更新を取り消しました: {broken[:5]}"
+                    )
 
 
 def prepare_database(db: Database, destination: str | None = None) -> MigrationReport:

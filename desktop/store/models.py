@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -86,7 +87,18 @@ class Department(Timestamped, Base):
     """所属: nested (部 → 課 → 係) within one organization."""
 
     __tablename__ = "departments"
-    __table_args__ = (UniqueConstraint("organization_id", "parent_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("organization_id", "parent_id", "name"),
+        # NULLs are distinct in a unique constraint, so top-level names need their own index.
+        Index(
+            "uq_departments_top_level_name",
+            "organization_id",
+            "name",
+            unique=True,
+            sqlite_where=text("parent_id IS NULL"),
+            postgresql_where=text("parent_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(

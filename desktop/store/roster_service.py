@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date
@@ -23,11 +24,13 @@ from desktop.domain.roster import (
 )
 from desktop.store.database import Database
 from desktop.store.errors import (
+    ConflictError,
     DuplicateNumberError,
     FieldChange,
     HasRecordsError,
     NotFoundError,
     StaleEditError,
+    UserFacingError,
     ValidationFailed,
 )
 from desktop.store.models import Department, Learner, Organization, TrainingRecord
@@ -172,10 +175,7 @@ class RosterService:
 
     def roster_row(self, learner_id: int) -> RosterRow:
         with self._db.transaction() as session:
-            rows = self._rows(session, learner_id)
-        if not rows:
-            raise NotFoundError("この受講者は削除されています。一覧を更新してください。")
-        return rows[0]
+            return self._saved_row(session, learner_id)
 
     def learner(self, learner_id: int) -> LearnerRecord:
         with self._db.transaction() as session:
@@ -197,10 +197,9 @@ class RosterService:
                 self._apply(learner, clean)
                 session.add(learner)
                 session.flush()
-                new_id = learner.id
+                return self._saved_row(session, learner.id)
         except IntegrityError as exc:
-            self._raise_duplicate_if_any(draft, exc)
-        return self.roster_row(new_id)
+            raise self._integrity_problem(clean, exc) from exc
 
     def update_learner(self, original: LearnerRecord, draft: LearnerDraft) -> RosterRow:
         """Save `draft` over `original`; refuse if someone saved in between."""
@@ -214,11 +213,11 @@ class RosterService:
                 learner.department_id = dept_id
                 self._apply(learner, clean)
                 session.flush()
+                return self._saved_row(session, learner.id)
         except StaleDataError:
             raise self._stale(original) from None
         except IntegrityError as exc:
-            self._raise_duplicate_if_any(draft, exc)
-        return self.roster_row(original.id)
+            raise self._integrity_problem(clean, exc) from exc
 
     def set_status(self, original: LearnerRecord, status: LearnerStatus) -> RosterRow:
         """Retire (or reinstate) instead of deleting: records stay attached."""
@@ -227,9 +226,9 @@ class RosterService:
                 learner = self._current(session, original)
                 learner.status = status
                 session.flush()
+                return self._saved_row(session, learner.id)
         except StaleDataError:
             raise self._stale(original) from None
-        return self.roster_row(original.id)
 
     def delete_learner(self, original: LearnerRecord) -> None:
         try:
@@ -247,6 +246,12 @@ class RosterService:
                 session.flush()
         except StaleDataError:
             raise self._stale(original) from None
+        except IntegrityError as exc:
+            # A record was added on another PC between the count and the delete.
+            raise HasRecordsError(
+                f"{original.name} さんには受講記録があるため削除できません。"
+                "削除の代わりに「退職」にしてください。"
+            ) from exc
 
     # -- helpers ---------------------------------------------------------
 
@@ -265,6 +270,10 @@ class RosterService:
         if learner.version != original.version:
             raise self._stale(original, session)
         return learner
+
+    def stale_error(self, original: LearnerRecord) -> StaleEditError:
+        """The refusal for an edit based on `original`, naming what changed since."""
+        return self._stale(original)
 
     def _stale(self, original: LearnerRecord, session: Session | None = None) -> StaleEditError:
         if session is None:
@@ -305,7 +314,7 @@ class RosterService:
             session.flush()
             org_id = organization.id
         elif session.get(Organization, org_id) is None:
-            raise NotFoundError("選んだ団体は削除されています。画面を更新してください。")
+            raise NotFoundError("選んだ団体は削除されています。一覧を更新（F5）してください。")
 
         dept_id = clean.department_id
         if dept_id is not None:
@@ -313,17 +322,34 @@ class RosterService:
             if department is None or department.organization_id != org_id:
                 raise ValidationFailed([("department_id", "所属が選んだ団体のものではありません。")])
         elif clean.department_name:
-            dept_id = session.scalar(
-                select(Department.id)
-                .where(Department.organization_id == org_id, Department.name == clean.department_name)
-                .order_by(Department.parent_id.is_not(None), Department.id)
+            dept_id = self._department_by_path(session, org_id, clean.department_name)
+        return org_id, dept_id
+
+    @staticmethod
+    def _department_by_path(session: Session, org_id: int, typed: str) -> int:
+        """Find or make the department a typed path names: 「総務部／人事課」 nests 人事課 under 総務部."""
+        parent_id: int | None = None
+        for name in (part.strip() for part in re.split(r"[／/]", typed)):
+            if not name:
+                continue
+            found = session.scalar(
+                select(Department.id).where(
+                    Department.organization_id == org_id,
+                    Department.name == name,
+                    Department.parent_id.is_(None)
+                    if parent_id is None
+                    else Department.parent_id == parent_id,
+                )
             )
-            if dept_id is None:
-                department = Department(organization_id=org_id, name=clean.department_name)
+            if found is None:
+                department = Department(organization_id=org_id, parent_id=parent_id, name=name)
                 session.add(department)
                 session.flush()
-                dept_id = department.id
-        return org_id, dept_id
+                found = department.id
+            parent_id = found
+        if parent_id is None:
+            raise ValidationFailed([("department_id", "所属の名前を入力してください。")])
+        return parent_id
 
     def _refuse_duplicate(self, session: Session, org_id: int, number: str, learner_id: int | None) -> None:
         query = select(Learner).where(Learner.organization_id == org_id, Learner.number == number)
@@ -340,16 +366,27 @@ class RosterService:
             "別の番号を入力してください。"
         )
 
-    def _raise_duplicate_if_any(self, draft: LearnerDraft, exc: IntegrityError) -> None:
-        # A concurrent save took the number between our check and the insert.
-        clean = self._validated(draft)
+    def _integrity_problem(self, clean: CleanLearner, exc: IntegrityError) -> UserFacingError:
+        """What a constraint refused, in words: a concurrent save got there first."""
         with self._db.transaction() as session:
             org_id = clean.organization_id or session.scalar(
                 select(Organization.id).where(Organization.name == clean.organization_name)
             )
             if org_id is not None:
-                self._refuse_duplicate(session, org_id, clean.number, None)
-        raise exc
+                try:
+                    self._refuse_duplicate(session, org_id, clean.number, None)
+                except DuplicateNumberError as duplicate:
+                    return duplicate
+        return ConflictError(
+            "同じ内容が他の画面または他のPCで同時に保存されたため、保存できませんでした"
+            "（何も変更していません）。一覧を更新（F5）してから、もう一度操作してください。"
+        )
+
+    def _saved_row(self, session: Session, learner_id: int) -> RosterRow:
+        rows = self._rows(session, learner_id)
+        if not rows:
+            raise NotFoundError("この受講者は削除されています。一覧を更新（F5）してください。")
+        return rows[0]
 
     @staticmethod
     def _apply(learner: Learner, clean: CleanLearner) -> None:
@@ -368,7 +405,7 @@ class RosterService:
     def _record(self, session: Session, learner_id: int) -> LearnerRecord:
         learner = session.get(Learner, learner_id, populate_existing=True)
         if learner is None:
-            raise NotFoundError("この受講者は削除されています。一覧を更新してください。")
+            raise NotFoundError("この受講者は削除されています。一覧を更新（F5）してください。")
         organization = session.get(Organization, learner.organization_id)
         department_name = ""
         if learner.department_id is not None:

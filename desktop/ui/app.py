@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_ID, APP_NAME, __version__
 from desktop.store.errors import DatabaseOpenError
+from desktop.ui import error_report
 from desktop.ui.fonts import register_fonts
 from desktop.ui.main_window import MainWindow
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from desktop.store.database import Database
     from desktop.store.migrate import MigrationReport
 
+EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 
 
@@ -95,10 +97,12 @@ class Startup:
         try:
             self.db, report, self.demo_folder = open_for_window(self.args.db, self.args.demo)
         except DatabaseOpenError as exc:
-            print(exc.message, file=sys.stderr)
-            if not self.args.quit_after_show:
-                QMessageBox.critical(self.window, self.window.tr("データベースを開けません"), exc.message)
-            self.app.exit(EXIT_BAD_INPUT)
+            self.refuse(exc.message, EXIT_BAD_INPUT)
+            return
+        except Exception as exc:  # never leave the window waiting for a database that will not come
+            details = error_report.format_report(type(exc), exc, exc.__traceback__)
+            error_report.write_report(details)
+            self.refuse(f"データベースを開く途中で予期しないエラーが発生しました。\n{exc}", EXIT_INTERNAL)
             return
         self.window.attach_database(self.db)
         if report.backup is not None:
@@ -110,6 +114,12 @@ class Startup:
             )
         if self.args.quit_after_show:
             QTimer.singleShot(0, self.quit_when_ready)
+
+    def refuse(self, message: str, code: int) -> None:
+        print(message, file=sys.stderr)
+        if not self.args.quit_after_show:
+            QMessageBox.critical(self.window, self.window.tr("データベースを開けません"), message)
+        self.app.exit(code)
 
     def quit_when_ready(self) -> None:
         """For bench/ and tests: quit once the shown page has its data on screen."""
@@ -130,6 +140,7 @@ class Startup:
 
 def run_gui(args: argparse.Namespace) -> int:
     app = create_application()
+    error_report.install()
     startup = Startup(app, args)
     startup.start()
     try:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.roster import DEFAULT_ROLES, LearnerDraft, LearnerKind, LearnerStatus
+from desktop.domain.roster import DEFAULT_ROLES, LearnerDraft, LearnerKind, LearnerStatus, OrganizationKind
 from desktop.domain.text import normalize_reading
 from desktop.store.errors import (
     DuplicateNumberError,
@@ -60,8 +60,8 @@ class LearnerDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._service = service
-        self._organizations = organizations
-        self._departments = departments
+        self._organizations = list(organizations)
+        self._departments = list(departments)
         self._record = record
         self.saved_row: RosterRow | None = None
 
@@ -108,6 +108,7 @@ class LearnerDialog(QDialog):
         }
         self._fill_choices(default_organization_id)
         self.organization.currentIndexChanged.connect(self._organization_changed)
+        self.organization.editTextChanged.connect(self._organization_changed)
         self.birth_date_check.toggled.connect(self.birth_date.setEnabled)
         self.furigana.editingFinished.connect(self._tidy_furigana)
         self.birth_date.setMaximumDate(QDate.currentDate())
@@ -136,7 +137,8 @@ class LearnerDialog(QDialog):
         self._organization_changed()
 
     def _organization_changed(self) -> None:
-        organization_id = self.organization.currentData()
+        # The typed text decides: currentData() keeps the old item's id while a new name is typed.
+        organization_id = self._chosen_id(self.organization)
         current = self.department.currentText()
         self.department.clear()
         self.department.addItem("", None)
@@ -149,6 +151,22 @@ class LearnerDialog(QDialog):
 
     def _show_record(self, record: LearnerRecord) -> None:
         self._record = record
+        # The page's lists may predate an organization or department made on another PC.
+        if self.organization.findData(record.organization_id) < 0:
+            self._organizations.append(
+                OrganizationInfo(record.organization_id, record.organization_name, OrganizationKind.OTHER)
+            )
+            self.organization.addItem(record.organization_name, record.organization_id)
+        if record.department_id is not None and all(d.id != record.department_id for d in self._departments):
+            self._departments.append(
+                DepartmentInfo(
+                    record.department_id,
+                    record.organization_id,
+                    None,
+                    record.department_name,
+                    record.department_name,
+                )
+            )
         self.organization.setCurrentIndex(self.organization.findData(record.organization_id))
         self._organization_changed()
         self.number.setText(record.number)

@@ -6,10 +6,12 @@ from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from desktop.domain.roster import LearnerKind, LearnerStatus, OrganizationKind
 from desktop.store.database import Database, open_database
 from desktop.store.errors import (
+    ConflictError,
     DatabaseBusyError,
     DuplicateNumberError,
     HasRecordsError,
@@ -241,3 +243,34 @@ def test_roster_rows_include_retirees_for_the_table_to_filter(factory: RosterFac
         LearnerStatus.ACTIVE,
         LearnerStatus.RETIRED,
     ]
+
+
+def test_typed_department_path_nests_under_existing_parents(factory: RosterFactory) -> None:
+    org = factory.organization()
+    bureau = factory.department(org, "総務部")
+    row = factory.learner(org, department_name="総務部／人事課")
+    again = factory.learner(org, department_name="総務部/人事課")
+    assert row.department == "総務部／人事課"
+    assert again.department_id == row.department_id
+    paths = {d.path: d for d in factory.service.departments()}
+    assert paths["総務部／人事課"].parent_id == bureau
+
+
+def test_two_top_level_departments_of_one_name_cannot_exist(db: Database, factory: RosterFactory) -> None:
+    org = factory.organization()
+    factory.department(org, "DX推進課")
+    with pytest.raises(IntegrityError):
+        factory.department(org, "DX推進課")
+    other = factory.organization("別の市")
+    factory.department(other, "DX推進課")  # another organization may use the name
+
+
+def test_concurrent_creation_of_the_same_organization_is_reported_in_words(
+    factory: RosterFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def another_pc_creates_it_first(self: object, session: object, clean: object) -> tuple[int, int | None]:
+        raise IntegrityError("INSERT INTO organizations", {}, Exception("unique violation"))
+
+    monkeypatch.setattr(RosterService, "_placement", another_pc_creates_it_first)
+    with pytest.raises(ConflictError, match="同時に保存"):
+        factory.learner(None, organization_name="同時市")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
@@ -186,19 +186,79 @@ def test_dialog_lists_every_problem_and_saves_nothing(
     assert page.model.rowCount() == 8
 
 
+def run_dialog(
+    page: RosterPage,
+    monkeypatch: pytest.MonkeyPatch,
+    fill: Callable[[LearnerDialog], None],
+    learner_id: int | None,
+) -> LearnerDialog:
+    """Open the dialog through the page, fill it in, press 保存, as exec() would."""
+    seen: list[LearnerDialog] = []
+
+    def fill_and_save(dialog: LearnerDialog) -> int:
+        seen.append(dialog)
+        fill(dialog)
+        click_save(dialog)
+        return int(dialog.result())
+
+    monkeypatch.setattr(LearnerDialog, "exec", fill_and_save)
+    if learner_id is None:
+        page.add_learner()
+    else:
+        page.select_ids([learner_id])
+        page.edit_selected()
+    return seen[0]
+
+
 def test_dialog_adds_a_learner_and_the_table_shows_it(
-    qtbot: QtBot, page: RosterPage, monkeypatch: pytest.MonkeyPatch
+    page: RosterPage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dialog = open_dialog(page, qtbot, monkeypatch, None)
-    type_text(dialog.number, "A100")
-    type_text(dialog.name, "井上　陽菜")
-    type_text(dialog.furigana, "いのうえ ひな")
-    click_save(dialog)
+    def fill(dialog: LearnerDialog) -> None:
+        type_text(dialog.number, "A100")
+        type_text(dialog.name, "井上　陽菜")
+        type_text(dialog.furigana, "いのうえ ひな")
+
+    dialog = run_dialog(page, monkeypatch, fill, None)
     assert dialog.saved_row is not None
     assert dialog.saved_row.furigana == "イノウエ\u3000ヒナ"
-    page._after_save(dialog.saved_row, "{name}")
     assert page.selected_ids() == [dialog.saved_row.id]
     assert page.count_label.text() == "表示 8 名 ／ 全 9 名"
+
+
+def test_typing_a_new_organization_and_department_path(
+    page: RosterPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fill(dialog: LearnerDialog) -> None:
+        dialog.organization.setEditText("さくら町")
+        assert dialog.department.count() == 1  # the old 団体's 所属 are no longer offered
+        dialog.department.setEditText("総務課／人事係")
+        type_text(dialog.number, "Z001")
+        type_text(dialog.name, "新規　花子")
+        type_text(dialog.furigana, "シンキ　ハナコ")
+
+    dialog = run_dialog(page, monkeypatch, fill, None)
+    assert dialog.saved_row is not None
+    assert (dialog.saved_row.organization, dialog.saved_row.department) == ("さくら町", "総務課／人事係")
+    page.organization_filter.setCurrentIndex(page.organization_filter.findText("さくら町"))
+    page.department_filter.setCurrentIndex(page.department_filter.findText("総務課"))
+    assert shown_numbers(page) == ["Z001"]  # 人事係 really sits under 総務課
+
+
+def test_editing_keeps_a_department_made_on_another_pc(
+    page: RosterPage, seeded: RosterFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = next(r for r in page.model.rows if r.number == "A001")
+    other = RosterService(seeded.db)
+    record = other.learner(target.id)
+    other.update_learner(
+        record, replace(record_as_draft(record), department_id=None, department_name="新設課")
+    )
+    page.reload()
+    page._departments = [d for d in page._departments if d.name != "新設課"]  # the page's list predates it
+
+    dialog = run_dialog(page, monkeypatch, lambda d: d.email.setText("new@example.lg.jp"), target.id)
+    assert dialog.saved_row is not None
+    assert dialog.saved_row.department == "新設課"
 
 
 def test_dialog_refuses_a_duplicate_number_naming_the_holder(
@@ -315,3 +375,80 @@ def test_a_failed_load_says_why(qtbot: QtBot, seeded: RosterFactory, monkeypatch
     assert warnings == ["データベースが他の操作で使用中です。"]
     assert widget.count_label.text() == "名簿を読み込めませんでした"
     assert not widget.loaded
+
+
+def test_retire_from_a_stale_row_is_refused_not_reversed(
+    page: RosterPage, seeded: RosterFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = next(r for r in page.model.rows if r.number == "A006")
+    other = RosterService(seeded.db)
+    other.set_status(other.learner(target.id), LearnerStatus.RETIRED)  # another PC retires her
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: warnings.append(text))
+    page.select_ids([target.id])
+    assert page.retire_button.text() == "退職にする"
+    page.retire_button.click()
+    assert "在籍状況: 在籍 → 退職" in warnings[0]
+    assert seeded.service.learner(target.id).status is LearnerStatus.RETIRED
+
+
+def test_a_load_that_started_before_a_change_does_not_undo_it_on_screen(
+    qtbot: QtBot, page: RosterPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = next(r for r in page.model.rows if r.number == "A006")
+    service = page._service
+    real_rows = service.roster_rows
+    read, release = threading.Event(), threading.Event()
+
+    def slow_snapshot() -> list[RosterRow]:
+        rows = real_rows()  # read before the retirement below
+        read.set()
+        release.wait(5)
+        return rows
+
+    monkeypatch.setattr(service, "roster_rows", slow_snapshot)
+    page.reload()
+    assert read.wait(5)
+    monkeypatch.setattr(service, "roster_rows", real_rows)
+    page.select_ids([target.id])
+    page.retire_button.click()
+    release.set()
+    qtbot.waitUntil(lambda: page._loading is None, timeout=5000)
+    qtbot.wait(100)
+    qtbot.waitUntil(lambda: page._loading is None, timeout=5000)
+    assert next(r for r in page.model.rows if r.id == target.id).status is LearnerStatus.RETIRED
+
+
+def test_enter_opens_the_learner_only_from_the_table(
+    qtbot: QtBot, page: RosterPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[LearnerDialog] = []
+    monkeypatch.setattr(LearnerDialog, "exec", lambda dialog: opened.append(dialog) or 0)
+    page.select_ids([page.proxy.row_at(0).id])
+    page.search.setFocus()
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert not opened
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert len(opened) == 1
+
+
+def test_ctrl_f_goes_to_search_and_f5_reloads(qtbot: QtBot, page: RosterPage) -> None:
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.search.hasFocus()
+    qtbot.keyClick(page.search, Qt.Key.Key_F5)
+    assert page.count_label.text() == "名簿を読み込んでいます…"
+    qtbot.waitUntil(lambda: page._loading is None)
+
+
+def test_undo_is_dropped_once_the_same_learner_is_edited(
+    page: RosterPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = next(r for r in page.model.rows if r.number == "A006")
+    page.select_ids([target.id])
+    page.retire_button.click()
+    assert page.undo_button.isEnabled()
+    page.show_retired.setChecked(True)
+    run_dialog(page, monkeypatch, lambda d: d.job_title.setText("主査"), target.id)
+    assert not page.undo_button.isEnabled()

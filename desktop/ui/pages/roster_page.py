@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
@@ -72,6 +72,8 @@ class RosterPage(QWidget):
         self._undo: _Undo | None = None
         self._loading: BackgroundTask | None = None
         self._reload_again = False
+        # Bumped by every change made here; a load that started before one is stale.
+        self._generation = 0
 
         form = load_form("roster_page.ui", self)
         title = child(form, QLabel, "titleLabel")
@@ -92,6 +94,7 @@ class RosterPage(QWidget):
         self.retire_button = child(form, QPushButton, "retireButton")
         self.delete_button = child(form, QPushButton, "deleteButton")
         self.undo_button = child(form, QPushButton, "undoButton")
+        self.refresh_button = child(form, QPushButton, "refreshButton")
 
         self.model = RosterTableModel(self)
         self.proxy = RosterProxyModel(self)
@@ -140,18 +143,25 @@ class RosterPage(QWidget):
         self.retire_button.clicked.connect(self.toggle_retired)
         self.delete_button.clicked.connect(self.delete_selected)
         self.undo_button.clicked.connect(self.undo)
-        shortcuts = (
+        self.refresh_button.clicked.connect(self.reload)
+        page_shortcuts = (
             (QKeySequence.StandardKey.Find, self._focus_search),
             (QKeySequence.StandardKey.New, self.add_learner),
             (QKeySequence.StandardKey.Undo, self.undo),
+            (QKeySequence(Qt.Key.Key_F5), self.reload),
+        )
+        # Enter and Delete act on the selected learner only while the table has focus:
+        # Enter in the search box or on a button must not open or delete anyone.
+        table_shortcuts = (
             (QKeySequence(Qt.Key.Key_Return), self.edit_selected),
             (QKeySequence(Qt.Key.Key_Enter), self.edit_selected),
             (QKeySequence(Qt.Key.Key_Delete), self.delete_selected),
         )
-        for sequence, slot in shortcuts:
-            shortcut = QShortcut(sequence, self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        for widget, shortcuts in ((self, page_shortcuts), (self.table, table_shortcuts)):
+            for sequence, slot in shortcuts:
+                shortcut = QShortcut(sequence, widget)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
 
     # -- loading -------------------------------------------------------
 
@@ -166,7 +176,7 @@ class RosterPage(QWidget):
             self._reload_again = True
             return
         self.count_label.setText(self.tr("名簿を読み込んでいます…"))
-        service, sort_column = self._service, self.proxy.sortColumn()
+        service, sort_column, generation = self._service, self.proxy.sortColumn(), self._generation
 
         def work() -> tuple[list[OrganizationInfo], list[DepartmentInfo], PreparedRoster]:
             return (
@@ -175,13 +185,23 @@ class RosterPage(QWidget):
                 prepare_roster(service.roster_rows(), sort_column),
             )
 
-        self._loading = BackgroundTask(self, work, self._loaded_rows, self._load_failed)
+        self._loading = BackgroundTask(
+            self, work, lambda result: self._loaded_rows(result, generation), self._load_failed
+        )
         self._loading.start()
 
+    def _changed(self) -> None:
+        self._generation += 1
+
     def _loaded_rows(
-        self, result: tuple[list[OrganizationInfo], list[DepartmentInfo], PreparedRoster]
+        self, result: tuple[list[OrganizationInfo], list[DepartmentInfo], PreparedRoster], generation: int
     ) -> None:
         self._loading = None
+        if generation != self._generation:
+            # Read before a change made here meanwhile: showing it would undo that change on screen.
+            self._reload_again = False
+            self.reload()
+            return
         selected = self.selected_ids()
         self._organizations, self._departments, prepared = result
         self._fill_organization_filter()
@@ -348,6 +368,9 @@ class RosterPage(QWidget):
             self._after_save(dialog.saved_row, self.tr("{name} さんの情報を保存しました。"))
 
     def _after_save(self, row: RosterRow, message: str) -> None:
+        self._changed()
+        if self._undo is not None and self._undo.record.id == row.id:
+            self._undo = None  # undoing the retirement would now overwrite this edit
         if row.organization_id not in {o.id for o in self._organizations} or (
             row.department_id is not None and row.department_id not in {d.id for d in self._departments}
         ):
@@ -377,20 +400,41 @@ class RosterPage(QWidget):
         record = self._load_record(row)
         if record is None:
             return
-        retiring = record.status is not LearnerStatus.RETIRED
+        # The direction is what the clerk saw on the button, never the database's
+        # current state: a row changed elsewhere meanwhile is refused, not flipped.
+        retiring = row.status is not LearnerStatus.RETIRED
         new_status = LearnerStatus.RETIRED if retiring else LearnerStatus.ACTIVE
         try:
+            if record.version != row.version:
+                seen = replace(
+                    record,
+                    version=row.version,
+                    status=row.status,
+                    name=row.name,
+                    furigana=row.furigana,
+                    number=row.number,
+                    email=row.email,
+                    job_title=row.job_title,
+                    kind=row.kind,
+                    role=row.role,
+                )
+                raise self._service.stale_error(seen)
             saved = self._service.set_status(record, new_status)
         except UserFacingError as exc:
             QMessageBox.warning(self, self.tr("変更できません"), exc.message)
             self.reload()
             return
+        self._changed()
         text = (
             self.tr("{name} さんを退職にしました。")
             if retiring
             else self.tr("{name} さんを在籍に戻しました。")
         )
-        self._undo = _Undo(text.format(name=saved.name), self._service.learner(saved.id), record.status)
+        self._undo = _Undo(
+            text.format(name=saved.name),
+            replace(record, status=new_status, version=saved.version),
+            record.status,
+        )
         self.model.upsert(saved)
         self._update_count()
         self.status_message.emit(text.format(name=saved.name) + self.tr("（Ctrl+Z で元に戻せます）"))
@@ -406,6 +450,7 @@ class RosterPage(QWidget):
             QMessageBox.warning(self, self.tr("元に戻せません"), exc.message)
             self.reload()
             return
+        self._changed()
         self.model.upsert(saved)
         self._update_count()
         self.select_ids([saved.id])
@@ -434,7 +479,9 @@ class RosterPage(QWidget):
             self._service.delete_learner(record)
         except UserFacingError as exc:
             QMessageBox.warning(self, self.tr("削除できません"), exc.message)
+            self.reload()
             return
+        self._changed()
         self._undo = None
         self.model.remove(record.id)
         self._update_count()

@@ -62,6 +62,14 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_departments_organization_id", "departments", ["organization_id"])
+    op.create_index(
+        "uq_departments_top_level_name",
+        "departments",
+        ["organization_id", "name"],
+        unique=True,
+        sqlite_where=sa.text("parent_id IS NULL"),
+        postgresql_where=sa.text("parent_id IS NULL"),
+    )
     op.create_table(
         "learners",
         sa.Column("id", sa.Integer(), nullable=False),
