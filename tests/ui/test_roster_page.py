@@ -143,23 +143,33 @@ def test_selection_survives_filtering(qtbot: QtBot, page: RosterPage) -> None:
     assert page.selected_ids() == chosen  # 山田 (the first created) is still shown and selected
 
 
-def open_dialog(
-    page: RosterPage, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, learner_id: int | None
+def _through_page(
+    page: RosterPage,
+    monkeypatch: pytest.MonkeyPatch,
+    learner_id: int | None,
+    on_exec: Callable[[LearnerDialog], int],
 ) -> LearnerDialog:
-    """Open add (None) or edit and hand back the dialog without blocking in exec()."""
-    opened: list[LearnerDialog] = []
+    """Open add (None) or edit through the page; `on_exec` stands in for the modal exec()."""
+    seen: list[LearnerDialog] = []
 
-    def capture(dialog: LearnerDialog) -> int:
-        opened.append(dialog)
-        return 0
+    def exec_(dialog: LearnerDialog) -> int:
+        seen.append(dialog)
+        return on_exec(dialog)
 
-    monkeypatch.setattr(LearnerDialog, "exec", capture)
+    monkeypatch.setattr(LearnerDialog, "exec", exec_)
     if learner_id is None:
         page.add_learner()
     else:
         page.select_ids([learner_id])
         page.edit_selected()
-    dialog = opened[0]
+    return seen[0]
+
+
+def open_dialog(
+    page: RosterPage, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, learner_id: int | None
+) -> LearnerDialog:
+    """The dialog as the clerk first sees it, left open for the test to drive."""
+    dialog = _through_page(page, monkeypatch, learner_id, lambda _dialog: 0)
     qtbot.addWidget(dialog)
     return dialog
 
@@ -193,21 +203,13 @@ def run_dialog(
     learner_id: int | None,
 ) -> LearnerDialog:
     """Open the dialog through the page, fill it in, press 保存, as exec() would."""
-    seen: list[LearnerDialog] = []
 
     def fill_and_save(dialog: LearnerDialog) -> int:
-        seen.append(dialog)
         fill(dialog)
         click_save(dialog)
         return int(dialog.result())
 
-    monkeypatch.setattr(LearnerDialog, "exec", fill_and_save)
-    if learner_id is None:
-        page.add_learner()
-    else:
-        page.select_ids([learner_id])
-        page.edit_selected()
-    return seen[0]
+    return _through_page(page, monkeypatch, learner_id, fill_and_save)
 
 
 def test_dialog_adds_a_learner_and_the_table_shows_it(
