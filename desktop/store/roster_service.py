@@ -329,7 +329,7 @@ class RosterService:
     def _department_by_path(session: Session, org_id: int, typed: str) -> int:
         """Find or make the department a typed path names: 「総務部／人事課」 nests 人事課 under 総務部."""
         parent_id: int | None = None
-        for name in (part.strip() for part in re.split(r"[／/]", typed)):
+        for name in (part.strip() for part in re.split(rf"[{DEPARTMENT_SEPARATOR}/]", typed)):
             if not name:
                 continue
             found = session.scalar(

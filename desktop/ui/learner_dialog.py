@@ -289,7 +289,3 @@ class LearnerDialog(QDialog):
             first = first or widget
         if first is not None:
             first.setFocus()
-
-    @property
-    def record(self) -> LearnerRecord | None:
-        return self._record

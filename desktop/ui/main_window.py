@@ -114,10 +114,6 @@ class MainWindow(QMainWindow):
         if showing:
             self.stack.setCurrentIndex(position)
 
-    @property
-    def database(self) -> Database | None:
-        return self._db
-
     def show_page(self, key: str) -> None:
         keys = [spec.key for spec in PAGES]
         self.nav.setCurrentRow(keys.index(key))

@@ -31,7 +31,6 @@ from desktop.store.roster_service import RosterRow
 Index = QModelIndex | QPersistentModelIndex
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 @dataclass(frozen=True)
@@ -80,8 +79,13 @@ class PreparedRoster:
 
 
 def prepare_roster(rows: list[RosterRow], sort_column: int = COL_FURIGANA) -> PreparedRoster:
-    order = sorted(range(len(rows)), key=sort_keys(rows, sort_column).__getitem__)
-    return PreparedRoster(rows, search_keys(rows), {sort_column: order})
+    return PreparedRoster(rows, search_keys(rows), {sort_column: sorted_order(rows, sort_column)})
+
+
+def sorted_order(rows: Sequence[RosterRow], column: int) -> list[int]:
+    """Row positions in ascending order of `column`."""
+    keys = sort_keys(rows, column)
+    return sorted(range(len(keys)), key=keys.__getitem__)
 
 
 def sort_keys(rows: Sequence[RosterRow], column: int) -> list[str]:
@@ -124,8 +128,6 @@ class RosterTableModel(QAbstractTableModel):
             return _RETIRED_BRUSH
         if role == ROW_ROLE:
             return row
-        if role == ID_ROLE:
-            return row.id
         return None
 
     def headerData(
@@ -153,8 +155,7 @@ class RosterTableModel(QAbstractTableModel):
         """Source rows in ascending order of `column`, computed once per change of data."""
         order = self._orders.get(column)
         if order is None:
-            keys = sort_keys(self._rows, column)
-            order = sorted(range(len(keys)), key=keys.__getitem__)
+            order = sorted_order(self._rows, column)
             self._orders[column] = order
         return order
 
