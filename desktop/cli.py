@@ -42,11 +42,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     selftest = commands.add_parser("selftest", help="一時データベースで動作確認をして終了する")
     selftest.add_argument("--no-gui", action="store_true", help="画面部品の確認を省く")
+    from desktop.cli_exchange import add_commands
+
+    add_commands(commands)
     return parser
 
 
 def run_command(args: argparse.Namespace) -> int:
-    handlers: dict[str, Callable[[argparse.Namespace], int]] = {"selftest": _selftest}
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "selftest": _selftest,
+        "roster": _with_database,
+        "records": _with_database,
+        "imports": _with_database,
+    }
     try:
         return handlers[args.command](args)
     except UserFacingError as exc:
@@ -57,6 +65,19 @@ def run_command(args: argparse.Namespace) -> int:
 
         traceback.print_exc()
         return EXIT_INTERNAL
+
+
+def _with_database(args: argparse.Namespace) -> int:
+    from desktop import cli_exchange
+    from desktop.store.database import open_database
+    from desktop.store.migrate import prepare_database
+
+    db = open_database(args.db)
+    try:
+        prepare_database(db)
+        return cli_exchange.run(args, db)
+    finally:
+        db.dispose()
 
 
 def _selftest(args: argparse.Namespace) -> int:

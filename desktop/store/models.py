@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Date,
@@ -17,6 +17,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -32,6 +33,11 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Core table, for bulk statements (typed as Table, which mypy needs)."""
+    return cast(Table, model.__table__)
 
 
 def utcnow() -> datetime:
@@ -56,6 +62,24 @@ class TrainingStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
     WITHDRAWN = "withdrawn"
+
+
+RECORD_SOURCE_MANUAL = "manual"
+RECORD_SOURCE_UDEMY = "udemy"
+
+
+class ImportKind(StrEnum):
+    ROSTER = "roster"
+    UDEMY_COURSES = "udemy_courses"
+    UDEMY_USERS = "udemy_users"
+
+    @property
+    def label(self) -> str:
+        return {
+            "roster": "名簿",
+            "udemy_courses": "Udemy コース別実績",
+            "udemy_users": "Udemy ユーザー別実績",
+        }[self.value]
 
 
 class Base(DeclarativeBase):
@@ -137,13 +161,17 @@ class Learner(Timestamped, Base):
     birth_date: Mapped[date | None] = mapped_column(Date())
     insured_number: Mapped[str | None] = mapped_column(String(11))
     notes: Mapped[str | None] = mapped_column(Text())
+    # The import that last created or changed this learner (undo finds it by this).
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
 
 
 class Course(Timestamped, Base):
-    """講座: schema only for now; the catalogue screens come with the plan work."""
+    """講座: entered by hand for group training, or created by a Udemy import."""
 
     __tablename__ = "courses"
 
@@ -155,6 +183,8 @@ class Course(Timestamped, Base):
     standard_hours: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
     fee_yen: Mapped[int | None] = mapped_column(Integer)
     level: Mapped[str | None] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(128))
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
@@ -164,7 +194,18 @@ class TrainingRecord(Timestamped, Base):
     """受講記録: one learner's activity in one course."""
 
     __tablename__ = "training_records"
-    __table_args__ = (UniqueConstraint("learner_id", "course_id"),)
+    # A Udemy report has one line per learner and course; group training may be
+    # taken again in a later year, so only imported records are unique.
+    __table_args__ = (
+        Index(
+            "uq_training_records_udemy",
+            "learner_id",
+            "course_id",
+            unique=True,
+            sqlite_where=text("source = 'udemy'"),
+            postgresql_where=text("source = 'udemy'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="RESTRICT"), index=True)
@@ -176,7 +217,87 @@ class TrainingRecord(Timestamped, Base):
     last_accessed_on: Mapped[date | None] = mapped_column(Date())
     hours: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
     progress_percent: Mapped[int | None] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(32), default="manual")
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text())
+    source: Mapped[str] = mapped_column(String(32), default=RECORD_SOURCE_MANUAL)
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class ImportBatch(Timestamped, Base):
+    """One file taken in: what, from where, by whom, with what result."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ImportKind] = mapped_column(enum_column(ImportKind))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    encoding: Mapped[str | None] = mapped_column(String(16))
+    sheet: Mapped[str | None] = mapped_column(String(64))
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_count: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged_count: Mapped[int] = mapped_column(Integer, default=0)
+    retired_count: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_count: Mapped[int] = mapped_column(Integer, default=0)
+    unmatched_count: Mapped[int] = mapped_column(Integer, default=0)
+    user_name: Mapped[str] = mapped_column(String(64))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime())
+    undone_by: Mapped[str | None] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class ImportChange(Base):
+    """A row an import overwrote, with the values it had, so the import can be undone."""
+
+    __tablename__ = "import_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"), index=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    before_json: Mapped[str] = mapped_column(Text())
+    after_version: Mapped[int] = mapped_column(Integer)
+
+
+class ColumnMapping(Timestamped, Base):
+    """A named choice of which file column feeds which field, kept for the next file."""
+
+    __tablename__ = "column_mappings"
+    __table_args__ = (UniqueConstraint("kind", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(64))
+    mapping_json: Mapped[str] = mapped_column(Text())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class PlatformTotals(Timestamped, Base):
+    """A learner's totals on a learning platform, as its last user-activity report gave them."""
+
+    __tablename__ = "platform_totals"
+    __table_args__ = (UniqueConstraint("learner_id", "platform"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(32))
+    courses_enrolled: Mapped[int | None] = mapped_column(Integer)
+    courses_started: Mapped[int | None] = mapped_column(Integer)
+    courses_completed: Mapped[int | None] = mapped_column(Integer)
+    minutes_consumed: Mapped[int | None] = mapped_column(Integer)
+    last_visited_on: Mapped[date | None] = mapped_column(Date())
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012

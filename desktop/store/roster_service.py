@@ -322,11 +322,11 @@ class RosterService:
             if department is None or department.organization_id != org_id:
                 raise ValidationFailed([("department_id", "所属が選んだ団体のものではありません。")])
         elif clean.department_name:
-            dept_id = self._department_by_path(session, org_id, clean.department_name)
+            dept_id = self.department_by_path(session, org_id, clean.department_name)
         return org_id, dept_id
 
     @staticmethod
-    def _department_by_path(session: Session, org_id: int, typed: str) -> int:
+    def department_by_path(session: Session, org_id: int, typed: str) -> int:
         """Find or make the department a typed path names: 「総務部／人事課」 nests 人事課 under 総務部."""
         parent_id: int | None = None
         for name in (part.strip() for part in re.split(rf"[{DEPARTMENT_SEPARATOR}/]", typed)):
