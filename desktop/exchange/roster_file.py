@@ -158,7 +158,7 @@ def parse_roster_row(
         if code is None:
             problems.append(
                 (
-                    label("kind"),
+                    "kind",
                     f"「{values['kind']}」は区分として使えません（行政職員・企業従業員・求職者のいずれか）。",
                 )
             )
@@ -170,7 +170,7 @@ def parse_roster_row(
         if code is None:
             problems.append(
                 (
-                    label("status"),
+                    "status",
                     f"「{values['status']}」は在籍状況として使えません（在籍・休職・退職のいずれか）。",
                 )
             )
@@ -181,7 +181,7 @@ def parse_roster_row(
         try:
             birth_date = parse_date(values["birth_date"])
         except DateParseError as exc:
-            problems.append((label("birth_date"), str(exc)))
+            problems.append(("birth_date", str(exc)))
 
     draft = LearnerDraft(
         organization_id=None,
@@ -204,21 +204,21 @@ def parse_roster_row(
         key = _FIELD_TO_KEY.get(problem.field, problem.field)
         if key == "organization":
             problems.append(
-                (
-                    label(key),
-                    "団体名がありません。団体名の列を割り当てるか、取り込み先の団体を指定してください。",
-                )
+                (key, "団体名がありません。団体名の列を割り当てるか、取り込み先の団体を指定してください。")
             )
         else:
-            problems.append((label(key) if key in COLUMN_BY_KEY else key, problem.message))
+            problems.append((key, problem.message))
+    # Reported in the file's column order, as a clerk reads the row.
+    problems.sort(key=lambda item: mapping.get(item[0], len(headers)))
+    labelled = [(label(key) if key in COLUMN_BY_KEY else key, reason) for key, reason in problems]
     present = frozenset(mapping) | ({"organization"} if organization else frozenset())
     # Blank 区分/在籍状況 cells mean "as before" for an existing learner.
     if not values.get("kind"):
         present -= {"kind"}
     if not values.get("status"):
         present -= {"status"}
-    if problems:
-        return RosterLine(line, None, present, problems)
+    if labelled:
+        return RosterLine(line, None, present, labelled)
     return RosterLine(line, clean, present)
 
 
