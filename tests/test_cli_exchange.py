@@ -168,7 +168,7 @@ def test_org_encoding_sheet_and_saved_mapping(
     ColumnMappings(sqlite_db).save(
         "人事システム", {"number": "No", "name": "Full name", "furigana": "Kana", "email": "Mail"}
     )
-    code, out, err = cli(
+    code, _out, err = cli(
         capsys,
         "--db", url_of(sqlite_db), "roster", "import", str(path),
         "--sheet", "名簿", "--mapping", "人事システム", "--org", "みらい市",

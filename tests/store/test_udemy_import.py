@@ -82,7 +82,7 @@ def test_missing_required_column_is_refused(db: Database, learners: dict[str, in
     path = write(tmp_path / "r.csv", ["User Email,Course ID,Completion Ratio", "taro@example.lg.jp,1,50"])
     with pytest.raises(ImportRejected) as raised:
         UdemyImporter(db).run(path)
-    assert [p.format("r.csv") for p in raised.value.problems][0].startswith("r.csv:1: Course Title: ")
+    assert next(p.format("r.csv") for p in raised.value.problems).startswith("r.csv:1: Course Title: ")
 
 
 def test_bad_values_write_nothing(db: Database, learners: dict[str, int], tmp_path: Path) -> None:
