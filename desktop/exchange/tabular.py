@@ -121,7 +121,7 @@ def sheet_names(path: Path) -> list[str]:
 
 def open_table(
     path: Path, *, encoding: str | None = None, sheet: str | None = None
-) -> tuple[TableInfo, Iterator[tuple[int, list[str]]]]:
+) -> tuple[TableInfo, Generator[tuple[int, list[str]], None, None]]:
     """Header plus a lazy iterator of (line, cells) for the data rows.
 
     The iterator is a started generator that owns the open file: exhausting it,

@@ -214,6 +214,9 @@ class CellReader:
         self._labels = {key: headers[index] or key for key, index in mapping.items()}
         self._fallback = {c.key: c.header for c in columns}
         self._dates: dict[str, date | None] = {}
+        # The same durations and ratios recur on most rows: parse each spelling once.
+        self._numbers: dict[tuple[str, str], Decimal | None] = {}
+        self._hours: dict[str, Decimal | None] = {}
         self.problems: list[tuple[str, str]] = []
 
     def label(self, key: str) -> str:
@@ -239,7 +242,18 @@ class CellReader:
         return value
 
     def number(self, cells: Sequence[str], key: str, maximum: Decimal | None = None) -> Decimal | None:
-        raw = nfkc(self.text(cells, key)).replace(",", "").rstrip("%").strip()
+        cell = self.text(cells, key)
+        cache_key = (key, cell)
+        if cache_key in self._numbers:
+            return self._numbers[cache_key]
+        problems = len(self.problems)
+        value = self._number(cell, key, maximum)
+        if len(self.problems) == problems:
+            self._numbers[cache_key] = value
+        return value
+
+    def _number(self, cell: str, key: str, maximum: Decimal | None) -> Decimal | None:
+        raw = nfkc(cell).replace(",", "").rstrip("%").strip()
         if not raw:
             return None
         try:
@@ -258,7 +272,17 @@ class CellReader:
         return None if value is None else int(value.to_integral_value())
 
     def hours(self, cells: Sequence[str], key: str) -> Decimal | None:
-        raw = nfkc(self.text(cells, key)).lower().strip()
+        cell = self.text(cells, key)
+        if cell in self._hours:
+            return self._hours[cell]
+        problems = len(self.problems)
+        value = self._parse_hours(cells, key, cell)
+        if len(self.problems) == problems:
+            self._hours[cell] = value
+        return value
+
+    def _parse_hours(self, cells: Sequence[str], key: str, cell: str) -> Decimal | None:
+        raw = nfkc(cell).lower().strip()
         if not raw:
             return None
         clock = _DURATION_CLOCK.match(raw)

@@ -18,7 +18,7 @@ from desktop.store.errors import UserFacingError
 
 # Called with the number of rows handled so far; it may raise ImportCancelled.
 Progress = Callable[[int], None]
-PROGRESS_EVERY = 2000
+PROGRESS_EVERY = 500
 SHOWN_PROBLEMS = 20
 
 

@@ -23,6 +23,7 @@ from desktop.domain.roster import CleanLearner, LearnerKind, LearnerStatus, Orga
 from desktop.exchange.columns import guess_mapping, missing_required
 from desktop.exchange.roster_file import COLUMN_BY_KEY, ROSTER_COLUMNS, RosterLine, parse_roster_row
 from desktop.exchange.tabular import TableInfo, open_table
+from desktop.store.bulk import insert_rows
 from desktop.store.database import Database
 from desktop.store.errors import ConflictError
 from desktop.store.import_common import (
@@ -62,6 +63,19 @@ _STORED = {
     "insured_number": "insured_number",
     "notes": "notes",
 }
+
+
+_INSERT_COLUMNS = (
+    "organization_id",
+    "number",
+    "department_id",
+    *_STORED,
+    "import_batch_id",
+    "version",
+    "created_at",
+    "updated_at",
+)
+assert _INSERT_COLUMNS[7] == "kind" and _INSERT_COLUMNS[9] == "status"
 
 
 class RowAction(StrEnum):
@@ -224,6 +238,8 @@ class RosterImporter:
                     preview.problems,
                     f"{preview.file_name} には取り込める行がありません。何も取り込みませんでした。",
                 )
+            if progress is not None:
+                progress(preview.row_count)  # the last moment a 中止 stops the import cleanly
             return self._write(session, analysis, options)
 
     # -- analysis ----------------------------------------------------------
@@ -380,6 +396,8 @@ class RosterImporter:
             lines.append(parse_roster_row(line, cells, mapping, headers, default_org, self._today))
             if progress is not None and count % PROGRESS_EVERY == 0:
                 progress(count)
+        if progress is not None:
+            progress(len(lines))  # a 中止 pressed during a short file still counts
         return lines
 
     @staticmethod
@@ -462,7 +480,7 @@ class RosterImporter:
             changes.append(self._change(batch.id, "organization", organization.id, "created", {}, 1))
 
         department_ids = self._departments(session, analysis, org_ids, batch.id, changes)
-        new_rows: list[dict[str, Any]] = []
+        new_rows: list[tuple[Any, ...]] = []
         updated = unchanged = 0
         table = table_of(Learner)
         for planned in analysis.planned:
@@ -481,17 +499,25 @@ class RosterImporter:
                 ):
                     kind = LearnerKind.EMPLOYEE
                 new_rows.append(
-                    {
-                        "organization_id": org_id,
-                        "number": clean.number,
-                        "department_id": dept_id,
-                        **{key: getattr(clean, attr) for key, attr in _STORED.items()},
-                        "kind": kind,
-                        "import_batch_id": batch.id,
-                        "version": 1,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
+                    (
+                        org_id,
+                        clean.number,
+                        dept_id,
+                        clean.name,
+                        clean.furigana,
+                        clean.email,
+                        clean.job_title,
+                        kind.value,
+                        clean.role,
+                        clean.status.value,
+                        clean.birth_date,
+                        clean.insured_number,
+                        clean.notes,
+                        batch.id,
+                        1,
+                        now,
+                        now,
+                    )
                 )
             elif planned.changes:
                 existing = planned.existing
@@ -504,8 +530,7 @@ class RosterImporter:
                 updated += 1
             else:
                 unchanged += 1
-        if new_rows:
-            session.execute(insert(table), new_rows)
+        insert_rows(session, table, _INSERT_COLUMNS, new_rows)
         for learner in analysis.to_retire:
             self._update(
                 session,

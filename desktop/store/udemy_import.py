@@ -8,6 +8,7 @@ held in memory: a 500,000-row report streams through.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,6 +32,7 @@ from desktop.exchange.udemy import (
     read_user_activity,
     report_kind,
 )
+from desktop.store.bulk import insert_rows
 from desktop.store.database import Database
 from desktop.store.errors import ConflictError
 from desktop.store.import_common import (
@@ -73,12 +75,31 @@ _RECORD_FIELDS = (
     "minutes",
     "progress_percent",
 )
+_RECORD_INSERT = (
+    "learner_id",
+    "course_id",
+    *_RECORD_FIELDS,
+    "source",
+    "import_batch_id",
+    "version",
+    "created_at",
+    "updated_at",
+)
 _TOTALS_FIELDS = (
     "courses_enrolled",
     "courses_started",
     "courses_completed",
     "minutes_consumed",
     "last_visited_on",
+)
+_TOTALS_INSERT = (
+    "learner_id",
+    "platform",
+    *_TOTALS_FIELDS,
+    "import_batch_id",
+    "version",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -225,6 +246,8 @@ class UdemyImporter:
             close = getattr(rows, "close", None)
             if close is not None:
                 close()
+        if progress is not None:
+            progress(outcome.row_count)  # a 中止 pressed near the end still rolls everything back
         if batch_id is not None:
             batch = session.get(ImportBatch, batch_id)
             assert batch is not None
@@ -264,7 +287,7 @@ class _Writer:
         self.outcome = outcome
         self.batch_id = batch_id
         self.now = utcnow()
-        self.pending: list[dict[str, Any]] = []
+        self.pending: list[tuple[Any, ...]] = []
         self.changes: list[dict[str, Any]] = []
         self.seen: dict[Any, int] = {}
 
@@ -292,13 +315,12 @@ class _Writer:
         self.outcome.skipped += 1
         return True
 
-    def flush(self, model: Any) -> None:
+    def flush(self, model: Any, columns: tuple[str, ...]) -> None:
         if self.batch_id is None:
             self.pending.clear()
             return
-        if self.pending:
-            self.session.execute(insert(table_of(model)), self.pending)
-            self.pending.clear()
+        insert_rows(self.session, table_of(model), columns, self.pending)
+        self.pending.clear()
         if self.changes:
             self.session.execute(insert(table_of(ImportChange)), self.changes)
             self.changes.clear()
@@ -355,8 +377,11 @@ class _CourseWriter(_Writer):
                 select(Course.id, Course.code).where(Course.code.startswith(COURSE_CODE_PREFIX))
             )
         }
-        existing: dict[tuple[int, int], tuple[Any, ...]] = {}
-        for row in self.session.execute(
+        # Keyed by one integer and with repeated dates shared: a re-import of a
+        # 500,000-row report holds every stored record here at once.
+        existing: dict[int, tuple[Any, ...]] = {}
+        shared: dict[Any, Any] = {}
+        for row in self.session.connection().execute(
             select(
                 TrainingRecord.id,
                 TrainingRecord.version,
@@ -366,7 +391,8 @@ class _CourseWriter(_Writer):
                 *(table_of(TrainingRecord).c[name] for name in _RECORD_FIELDS),
             ).where(TrainingRecord.source == RECORD_SOURCE_UDEMY)
         ):
-            existing[(row[3], row[4])] = (row[0], row[1], row[2], tuple(row[5:]))
+            values = tuple(shared.setdefault(v, v) for v in row[5:])
+            existing[_pair(row[3], row[4])] = (row[0], row[1], row[2], _normal_values(values))
         for count, (line, cells) in enumerate(rows, 1):
             self.outcome.row_count += 1
             activity = read_course_activity(reader, cells)
@@ -377,18 +403,19 @@ class _CourseWriter(_Writer):
                 self.unmatched(line, activity.email, activity.external_id, activity.user_name)
                 continue
             code = COURSE_CODE_PREFIX + activity.course_id
-            if self.duplicate((learner_id, code), line, reader.label("course_id")):
-                continue
             course_id = courses.get(code)
             if code not in courses:
                 course_id = self._new_course(code, activity)
                 courses[code] = course_id
+            course_key = course_id if course_id is not None else sys.intern(code)
+            if self.duplicate((learner_id, course_key), line, reader.label("course_id")):
+                continue
             self._record(learner_id, course_id, activity, existing)
             if len(self.pending) >= CHUNK:
-                self.flush(TrainingRecord)
+                self.flush(TrainingRecord, _RECORD_INSERT)
             if progress is not None and count % PROGRESS_EVERY == 0:
                 progress(count)
-        self.flush(TrainingRecord)
+        self.flush(TrainingRecord, _RECORD_INSERT)
 
     def _new_course(self, code: str, activity: CourseActivity) -> int | None:
         self.outcome.new_courses += 1
@@ -426,7 +453,7 @@ class _CourseWriter(_Writer):
         learner_id: int,
         course_id: int | None,
         activity: CourseActivity,
-        existing: dict[tuple[int, int], tuple[Any, ...]],
+        existing: dict[int, tuple[Any, ...]],
     ) -> None:
         minutes = activity.minutes
         values = (
@@ -439,26 +466,27 @@ class _CourseWriter(_Writer):
             minutes,
             activity.progress_percent,
         )
-        found = existing.get((learner_id, course_id)) if course_id is not None else None
+        found = existing.get(_pair(learner_id, course_id)) if course_id is not None else None
         if found is None:
             self.outcome.created += 1
             self.pending.append(
-                {
-                    "learner_id": learner_id,
-                    "course_id": course_id,
-                    **dict(zip(_RECORD_FIELDS, values, strict=True)),
-                    "source": RECORD_SOURCE_UDEMY,
-                    "import_batch_id": self.batch_id,
-                    "version": 1,
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                }
+                (
+                    learner_id,
+                    course_id,
+                    values[0].value,
+                    *values[1:],
+                    RECORD_SOURCE_UDEMY,
+                    self.batch_id,
+                    1,
+                    self.now,
+                    self.now,
+                )
             )
             return
         before_values = found[3]
         stored_last, new_last = before_values[4], activity.last_accessed_on
         older_export = stored_last is not None and new_last is not None and new_last < stored_last
-        if older_export or _same(before_values, values):
+        if older_export or before_values == values:
             self.outcome.unchanged += 1
             return
         self.outcome.updated += 1
@@ -468,6 +496,15 @@ class _CourseWriter(_Writer):
             dict(zip(_RECORD_FIELDS, values, strict=True)),
             dict(zip(_RECORD_FIELDS, before_values, strict=True)),
         )
+
+
+def _pair(learner_id: int, course_id: int) -> int:
+    return (learner_id << 32) | course_id
+
+
+def _normal_values(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Stored values in the form a parsed row has them, so the two compare with ==."""
+    return tuple(_normal(v) for v in values)
 
 
 def _same(stored: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
@@ -523,10 +560,10 @@ class _TotalsWriter(_Writer):
                 continue
             self._totals(learner_id, activity, existing)
             if len(self.pending) >= CHUNK:
-                self.flush(PlatformTotals)
+                self.flush(PlatformTotals, _TOTALS_INSERT)
             if progress is not None and count % PROGRESS_EVERY == 0:
                 progress(count)
-        self.flush(PlatformTotals)
+        self.flush(PlatformTotals, _TOTALS_INSERT)
 
     def _totals(self, learner_id: int, activity: UserActivity, existing: dict[int, tuple[Any, ...]]) -> None:
         values: tuple[Any, ...] = (
@@ -539,17 +576,7 @@ class _TotalsWriter(_Writer):
         found = existing.get(learner_id)
         if found is None:
             self.outcome.created += 1
-            self.pending.append(
-                {
-                    "learner_id": learner_id,
-                    "platform": PLATFORM,
-                    **dict(zip(_TOTALS_FIELDS, values, strict=True)),
-                    "import_batch_id": self.batch_id,
-                    "version": 1,
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                }
-            )
+            self.pending.append((learner_id, PLATFORM, *values, self.batch_id, 1, self.now, self.now))
         elif _same(found[3], values):
             self.outcome.unchanged += 1
         else:

@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         from desktop.store.roster_service import RosterService
         from desktop.ui.pages.roster_page import RosterPage
 
-        roster = RosterPage(RosterService(db), self)
+        roster = RosterPage(RosterService(db), self, db=db)
         roster.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MESSAGE_MS))
         return roster
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -42,6 +42,9 @@ from desktop.ui.roster_model import (
 )
 from desktop.ui.workers import BackgroundTask
 
+if TYPE_CHECKING:
+    from desktop.store.database import Database
+
 E = TypeVar("E", LearnerKind, LearnerStatus)
 
 
@@ -63,9 +66,13 @@ class _Undo:
 class RosterPage(QWidget):
     status_message = Signal(str)
 
-    def __init__(self, service: RosterService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: RosterService, parent: QWidget | None = None, db: Database | None = None
+    ) -> None:
         super().__init__(parent)
         self._service = service
+        # 取込 and 取込履歴 need the database itself; the window builds this page from the service alone.
+        self._db: Database = db if db is not None else service._db
         self._loaded = False
         self._organizations: list[OrganizationInfo] = []
         self._departments: list[DepartmentInfo] = []
@@ -95,6 +102,8 @@ class RosterPage(QWidget):
         self.delete_button = child(form, QPushButton, "deleteButton")
         self.undo_button = child(form, QPushButton, "undoButton")
         self.refresh_button = child(form, QPushButton, "refreshButton")
+        self.import_button = child(form, QPushButton, "importButton")
+        self.history_button = child(form, QPushButton, "historyButton")
 
         self.model = RosterTableModel(self)
         self.proxy = RosterProxyModel(self)
@@ -144,6 +153,8 @@ class RosterPage(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.undo_button.clicked.connect(self.undo)
         self.refresh_button.clicked.connect(self.reload)
+        self.import_button.clicked.connect(self.open_import)
+        self.history_button.clicked.connect(self.open_history)
         page_shortcuts = (
             (QKeySequence.StandardKey.Find, self._focus_search),
             (QKeySequence.StandardKey.New, self.add_learner),
@@ -486,6 +497,41 @@ class RosterPage(QWidget):
         self.model.remove(record.id)
         self._update_count()
         self.status_message.emit(self.tr("{name} さんを削除しました。").format(name=record.name))
+
+    # -- 取込 ------------------------------------------------------------
+
+    def open_import(self) -> None:
+        """名簿取込 wizard; after an import, the table is read again."""
+        from desktop.ui.import_wizard import ImportWizard
+
+        chosen = self.organization_filter.currentData()
+        default = self._organization_name(int(chosen)) if chosen is not None else None
+        organizations = [o.name for o in self._organizations] if self._loaded else None
+        wizard = ImportWizard(self._db, organizations, default, self)
+        wizard.exec()
+        batch_id, summary = wizard.batch_id, wizard.result_summary
+        wizard.deleteLater()
+        if batch_id is None:
+            return
+        self._after_bulk_change(summary)
+
+    def open_history(self) -> None:
+        """取込履歴; after an undo, the table is read again."""
+        from desktop.ui.import_history_dialog import ImportHistoryDialog
+
+        dialog = ImportHistoryDialog(self._db, self)
+        dialog.exec()
+        undone, message = list(dialog.undone_batches), dialog.last_message
+        dialog.deleteLater()
+        if undone:
+            self._after_bulk_change(message)
+
+    def _after_bulk_change(self, message: str) -> None:
+        self._changed()
+        self._undo = None  # the import may have changed that learner: its undo would be refused
+        self._update_buttons()
+        self.reload()
+        self.status_message.emit(message)
 
 
 assert len(_COLUMN_WIDTHS) == len(COLUMNS) - 1  # the last column stretches
