@@ -7,9 +7,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop import APP_NAME, __version__
 from desktop.store.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from desktop.store.database import Database
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -82,7 +87,6 @@ def _with_database(args: argparse.Namespace) -> int:
 
 def _selftest(args: argparse.Namespace) -> int:
     import tempfile
-    from pathlib import Path
 
     from desktop.domain.roster import LearnerDraft, LearnerKind
     from desktop.domain.text import fold_for_search
@@ -120,11 +124,29 @@ def _selftest(args: argparse.Namespace) -> int:
             row = service.roster_row(created.id)
             check(row.furigana == "ヤマダ\u3000タロウ", "wrote and read a learner back")
             check(fold_for_search("ﾔﾏﾀﾞ") in fold_for_search(row.furigana), "search folding")
+            _selftest_files(Path(folder), db, check)
             if not args.no_gui:
                 from desktop.ui.selfcheck import check_gui
 
-                check(check_gui(db, expected_rows=1), "window built and the 名簿 page showed the learner")
+                check(check_gui(db, expected_rows=2), "window built and the 名簿 page showed the learner")
         finally:
             db.dispose()
     print("selftest: OK")
     return EXIT_OK
+
+
+def _selftest_files(folder: Path, db: Database, check: Callable[[bool, str], None]) -> None:
+    """The file paths a bundle must carry: codecs, csv, openpyxl both ways."""
+    from desktop.exchange.tabular import open_table, write_xlsx
+    from desktop.store.roster_import import RosterImporter, RosterImportOptions, RosterSource
+
+    roster = folder / "selftest.csv"
+    roster.write_bytes(
+        "職員番号,氏名,フリガナ,団体名\r\nST-0002,髙橋　①郎,ﾀｶﾊｼ ｲﾁﾛｳ,セルフテスト市\r\n".encode("cp932")
+    )
+    result = RosterImporter(db, user_name="selftest").run(RosterSource(roster), RosterImportOptions())
+    check(result.created == 1, "imported a CP932 roster file")
+    workbook = folder / "selftest.xlsx"
+    write_xlsx(workbook, ["氏名"], [["髙橋　①郎"]], sheet_title="名簿")
+    _, rows = open_table(workbook)
+    check(list(rows) == [(2, ["髙橋　①郎"])], "wrote and read back an xlsx file")
