@@ -197,7 +197,9 @@ class UdemyImporter:
     ) -> UdemyOutcome:
         with file_errors(), self._db.transaction() as session:
             outcome = self._pass(session, path, encoding, expected_sha256, progress, write=True)
-            if outcome.problems and (not valid_rows_only or not (outcome.created or outcome.updated)):
+            if outcome.problems and (
+                not valid_rows_only or not (outcome.created or outcome.updated or outcome.unchanged)
+            ):
                 # Raising rolls back everything the pass wrote.
                 raise ImportRejected(outcome.file_name, outcome.problems)
             return outcome

@@ -76,13 +76,24 @@ class MainWindow(QMainWindow):
         return page
 
     def _build_page(self, spec: PageSpec) -> QWidget:
-        if spec.key == "roster":
+        if spec.key == "roster" or spec.build is not None:
             if self._db is not None:
-                return self._roster_page(self._db)
+                return (
+                    self._roster_page(self._db) if spec.key == "roster" else self._data_page(spec, self._db)
+                )
             waiting = QLabel(self.tr("データベースを開いています…"))
             waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
             return waiting
         return PlaceholderPage(spec.title, spec.summary, list(spec.upcoming), self)
+
+    def _data_page(self, spec: PageSpec, db: Database) -> QWidget:
+        """A page the catalog builds from the open database; its status messages go to the status bar."""
+        assert spec.build is not None
+        page = spec.build(db, self)
+        status_message = getattr(page, "status_message", None)
+        if status_message is not None:
+            status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MESSAGE_MS))
+        return page
 
     def _roster_page(self, db: Database) -> QWidget:
         from desktop.store.roster_service import RosterService
@@ -97,6 +108,9 @@ class MainWindow(QMainWindow):
         self._db = db
         if "roster" in self._built:
             self._replace_page("roster", self._roster_page(db))
+        for spec in PAGES:
+            if spec.build is not None and spec.key in self._built:
+                self._replace_page(spec.key, self._data_page(spec, db))
         kind = "SQLite" if db.is_sqlite else "PostgreSQL（共有）"
         self.database_label.setText(
             self.tr("データベース: {name}（{kind}）").format(name=db.display_name, kind=kind)

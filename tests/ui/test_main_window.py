@@ -51,13 +51,29 @@ def test_window_has_every_page_and_shows_the_database(qtbot: QtBot, sqlite_db: D
 
 def test_unbuilt_pages_say_so_without_figures(qtbot: QtBot, sqlite_db: Database) -> None:
     window = open_window(qtbot, sqlite_db)
-    for key in ("home", "diagnosis", "plans", "records", "grants", "exports", "settings"):
+    for key in ("home", "diagnosis", "plans", "grants", "exports", "settings"):
         page = window.page(key)
         status = child(page, QLabel, "statusLabel").text()
         description = child(page, QLabel, "descriptionLabel").text()
         assert "準備中" in status
         # No made-up figures: the only digits allowed are the paper size.
         assert not any(ch.isdigit() for ch in description.replace("A4", "")), key
+
+
+def test_records_page_is_built_from_the_catalog(qtbot: QtBot, sqlite_db: Database) -> None:
+    from desktop.ui.pages.records_page import RecordsPage
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_page("records")  # before the database opens: a waiting page
+    assert not isinstance(window.page("records"), RecordsPage)
+    window.attach_database(sqlite_db)
+    page = window.page("records")
+    assert isinstance(page, RecordsPage) and window.stack.currentWidget() is page
+    window.show()  # a page reads its data when first shown
+    qtbot.waitUntil(lambda: page.loaded)
+    page.status_message.emit("保存しました。")
+    assert window.statusBar().currentMessage() == "保存しました。"
 
 
 def test_bundled_font_is_registered_and_used(qtbot: QtBot) -> None:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.store.database import Database
+
+# Builds a finished page once the database is open. Each builder imports its page
+# when called: importing every page up front would slow the first window.
+PageBuilder = Callable[["Database", "QWidget"], "QWidget"]
 
 
 class PageSpec(NamedTuple):
@@ -10,6 +20,13 @@ class PageSpec(NamedTuple):
     title: str
     summary: str
     upcoming: tuple[str, ...] = ()
+    build: PageBuilder | None = None  # None: a placeholder saying what the page will hold
+
+
+def _records_page(db: Database, parent: QWidget) -> QWidget:
+    from desktop.ui.pages.records_page import RecordsPage
+
+    return RecordsPage.for_database(db, parent)
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -46,10 +63,7 @@ PAGES: tuple[PageSpec, ...] = (
         "records",
         "受講記録",
         "研修の受講実績を記録し、学習の進み具合を確認します。",
-        (
-            "Udemy Business の管理者レポート（CSV）の取込",
-            "受講者・講座ごとの学習時間と修了状況",
-        ),
+        build=_records_page,
     ),
     PageSpec(
         "grants",
