@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 
 class DateParseError(ValueError):
@@ -82,7 +83,16 @@ _WAREKI = re.compile(rf"(?P<era>{_ERA_TOKEN})\s*(?P<y>元|{_D}{{1,3}}){_MONTH_DA
 
 def parse_date(text: str) -> date | None:
     """Blank (after strip) → None. Otherwise a date or DateParseError."""
-    normalized = unicodedata.normalize("NFKC", text).strip().translate(_DASHES)
+    return _parse_date(text)
+
+
+# A 50,000-row roster repeats its birth dates many times over; errors are not cached.
+@lru_cache(maxsize=65536)
+def _parse_date(text: str) -> date | None:
+    # NFKC and the dash table change nothing in ASCII, the usual case.
+    normalized = (
+        text.strip() if text.isascii() else unicodedata.normalize("NFKC", text).strip().translate(_DASHES)
+    )
     if not normalized:
         return None
     if _SERIAL.fullmatch(normalized):

@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from unicodedata import is_normalized, normalize
 
-from desktop.domain.text import is_kana_reading, nfkc, normalize_name, normalize_reading
+from desktop.domain.text import is_kana_reading, normalize_name, normalize_reading
 
 
 class OrganizationKind(StrEnum):
@@ -70,7 +71,7 @@ _LEARNER_NUMBER = re.compile(r"^[A-Za-z0-9_\-]+$")
 _INSURED_NUMBER = re.compile(r"^\d{11}$")
 
 
-@dataclass
+@dataclass(slots=True)
 class LearnerDraft:
     """What the add/edit dialog (or an importer) proposes for one learner."""
 
@@ -99,7 +100,7 @@ class FieldProblem:
     message: str
 
 
-@dataclass
+@dataclass(slots=True)
 class CleanLearner:
     """A draft after normalisation; only built when validation found nothing."""
 
@@ -138,7 +139,8 @@ FIELD_LABELS = {
 
 
 def _nfkc_trim(value: str) -> str:
-    return nfkc(value).strip()
+    # nfkc() inlined: this runs five times on each row of a 50,000-row import.
+    return (value if is_normalized("NFKC", value) else normalize("NFKC", value)).strip()
 
 
 def validate_learner(draft: LearnerDraft, today: date) -> tuple[CleanLearner | None, list[FieldProblem]]:

@@ -8,9 +8,10 @@ importer recognises, so that an exported file imports unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 
 from desktop.domain.dates import DateParseError, parse_date
 from desktop.domain.roster import (
@@ -119,7 +120,7 @@ _STATUSES = _choices(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class RosterLine:
     """One data row as read: a clean learner, or the problems that stopped it."""
 
@@ -137,89 +138,123 @@ def column_label(key: str, mapping: Mapping[str, int], headers: Sequence[str]) -
     return COLUMN_BY_KEY[key].header
 
 
-def parse_roster_row(
-    line: int,
-    cells: Sequence[str],
-    mapping: Mapping[str, int],
-    headers: Sequence[str],
-    default_organization: str | None,
-    today: date,
-) -> RosterLine:
-    values = {key: cells[index].strip() if index < len(cells) else "" for key, index in mapping.items()}
-    problems: list[tuple[str, str]] = []
+class RosterRowReader:
+    """Turns the rows of one file into RosterLines.
 
-    def label(key: str) -> str:
-        return column_label(key, mapping, headers)
+    Everything that depends only on the file's columns is worked out once here,
+    not on each of 50,000 rows.
+    """
 
-    organization = values.get("organization", "") or (default_organization or "")
-    kind = LearnerKind.STAFF
-    if values.get("kind"):
-        code = _KINDS.get(fold_for_search(values["kind"]))
-        if code is None:
-            problems.append(
-                (
-                    "kind",
-                    f"「{values['kind']}」は区分として使えません（行政職員・企業従業員・求職者のいずれか）。",
+    def __init__(
+        self,
+        mapping: Mapping[str, int],
+        headers: Sequence[str],
+        default_organization: str | None,
+        today: date,
+    ) -> None:
+        self._keys = list(mapping)
+        # One C call picks a row's mapped cells; a dict comprehension cost 1 µs a row.
+        indexes = list(mapping.values())
+        pick = itemgetter(*indexes) if indexes else None
+        self._pick: Callable[[Sequence[str]], tuple[str, ...]] = (
+            (lambda cells: ())
+            if pick is None
+            else (lambda cells: (pick(cells),))
+            if len(indexes) == 1
+            else pick
+        )
+        self._width = max(indexes, default=-1) + 1
+        self._order = {key: index for key, index in mapping.items()}
+        self._labels = {key: column_label(key, mapping, headers) for key in COLUMN_BY_KEY}
+        self._default_organization = default_organization or ""
+        self._today = today
+        self._last_column = len(headers)
+        base = frozenset(mapping) | {"organization"}
+        # Blank 区分/在籍状況 cells mean "as before" for an existing learner.
+        self._present: dict[tuple[bool, bool, bool], frozenset[str]] = {}
+        for has_org in (False, True):
+            for has_kind in (False, True):
+                for has_status in (False, True):
+                    present = base if has_org else frozenset(mapping)
+                    if not has_kind:
+                        present -= {"kind"}
+                    if not has_status:
+                        present -= {"status"}
+                    self._present[(has_org, has_kind, has_status)] = present
+
+    def __call__(self, line: int, cells: Sequence[str]) -> RosterLine:
+        if len(cells) < self._width:
+            cells = [*cells, *[""] * (self._width - len(cells))]
+        get = dict(zip(self._keys, map(str.strip, self._pick(cells)), strict=True)).get
+        problems: list[tuple[str, str]] = []
+
+        organization = get("organization", "") or self._default_organization
+        kind = LearnerKind.STAFF
+        kind_text = get("kind")
+        if kind_text:
+            code = _KINDS.get(fold_for_search(kind_text))
+            if code is None:
+                problems.append(
+                    (
+                        "kind",
+                        f"「{kind_text}」は区分として使えません（行政職員・企業従業員・求職者のいずれか）。",
+                    )
                 )
-            )
-        else:
-            kind = LearnerKind(code)
-    status = LearnerStatus.ACTIVE
-    if values.get("status"):
-        code = _STATUSES.get(fold_for_search(values["status"]))
-        if code is None:
-            problems.append(
-                (
-                    "status",
-                    f"「{values['status']}」は在籍状況として使えません（在籍・休職・退職のいずれか）。",
+            else:
+                kind = LearnerKind(code)
+        status = LearnerStatus.ACTIVE
+        status_text = get("status")
+        if status_text:
+            code = _STATUSES.get(fold_for_search(status_text))
+            if code is None:
+                problems.append(
+                    ("status", f"「{status_text}」は在籍状況として使えません（在籍・休職・退職のいずれか）。")
                 )
-            )
-        else:
-            status = LearnerStatus(code)
-    birth_date = None
-    if values.get("birth_date"):
-        try:
-            birth_date = parse_date(values["birth_date"])
-        except DateParseError as exc:
-            problems.append(("birth_date", str(exc)))
+            else:
+                status = LearnerStatus(code)
+        birth_date = None
+        birth_text = get("birth_date")
+        if birth_text:
+            try:
+                birth_date = parse_date(birth_text)
+            except DateParseError as exc:
+                problems.append(("birth_date", str(exc)))
 
-    draft = LearnerDraft(
-        organization_id=None,
-        organization_name=organization,
-        number=values.get("number", ""),
-        name=values.get("name", ""),
-        furigana=values.get("furigana", ""),
-        email=values.get("email", ""),
-        department_name=values.get("department", ""),
-        job_title=values.get("job_title", ""),
-        kind=kind,
-        role=values.get("role", ""),
-        status=status,
-        birth_date=birth_date,
-        insured_number=values.get("insured_number", ""),
-        notes=values.get("notes", ""),
-    )
-    clean, field_problems = validate_learner(draft, today)
-    for problem in field_problems:
-        key = _FIELD_TO_KEY.get(problem.field, problem.field)
-        if key == "organization":
-            problems.append(
-                (key, "団体名がありません。団体名の列を割り当てるか、取り込み先の団体を指定してください。")
-            )
-        else:
-            problems.append((key, problem.message))
-    # Reported in the file's column order, as a clerk reads the row.
-    problems.sort(key=lambda item: mapping.get(item[0], len(headers)))
-    labelled = [(label(key) if key in COLUMN_BY_KEY else key, reason) for key, reason in problems]
-    present = frozenset(mapping) | ({"organization"} if organization else frozenset())
-    # Blank 区分/在籍状況 cells mean "as before" for an existing learner.
-    if not values.get("kind"):
-        present -= {"kind"}
-    if not values.get("status"):
-        present -= {"status"}
-    if labelled:
+        draft = LearnerDraft(
+            organization_id=None,
+            organization_name=organization,
+            number=get("number", ""),
+            name=get("name", ""),
+            furigana=get("furigana", ""),
+            email=get("email", ""),
+            department_name=get("department", ""),
+            job_title=get("job_title", ""),
+            kind=kind,
+            role=get("role", ""),
+            status=status,
+            birth_date=birth_date,
+            insured_number=get("insured_number", ""),
+            notes=get("notes", ""),
+        )
+        clean, field_problems = validate_learner(draft, self._today)
+        present = self._present[(bool(organization), bool(kind_text), bool(status_text))]
+        if not problems and not field_problems:
+            return RosterLine(line, clean, present)
+        for problem in field_problems:
+            key = _FIELD_TO_KEY.get(problem.field, problem.field)
+            if key == "organization":
+                problems.append(
+                    (
+                        key,
+                        "団体名がありません。団体名の列を割り当てるか、取り込み先の団体を指定してください。",
+                    )
+                )
+            else:
+                problems.append((key, problem.message))
+        # Reported in the file's column order, as a clerk reads the row.
+        problems.sort(key=lambda item: self._order.get(item[0], self._last_column))
+        labelled = [(self._labels.get(key, key), reason) for key, reason in problems]
         return RosterLine(line, None, present, labelled)
-    return RosterLine(line, clean, present)
 
 
 def number_key(number: str) -> str:

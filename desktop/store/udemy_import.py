@@ -32,7 +32,7 @@ from desktop.exchange.udemy import (
     read_user_activity,
     report_kind,
 )
-from desktop.store.bulk import insert_rows
+from desktop.store.bulk import date_binder, insert_rows
 from desktop.store.database import Database
 from desktop.store.errors import ConflictError
 from desktop.store.import_common import (
@@ -41,6 +41,7 @@ from desktop.store.import_common import (
     LineProblem,
     Progress,
     current_user,
+    cyclic_gc_paused,
     dump_before,
     file_errors,
     file_sha256,
@@ -183,7 +184,7 @@ class UdemyImporter:
     def preview(
         self, path: Path, encoding: str | None = None, progress: Progress | None = None
     ) -> UdemyOutcome:
-        with file_errors(), self._db.transaction() as session:
+        with file_errors(), cyclic_gc_paused(), self._db.transaction() as session:
             return self._pass(session, path, encoding, None, progress, write=False)
 
     def run(
@@ -195,7 +196,7 @@ class UdemyImporter:
         expected_sha256: str | None = None,
         progress: Progress | None = None,
     ) -> UdemyOutcome:
-        with file_errors(), self._db.transaction() as session:
+        with file_errors(), cyclic_gc_paused(), self._db.transaction() as session:
             outcome = self._pass(session, path, encoding, expected_sha256, progress, write=True)
             if outcome.problems and (
                 not valid_rows_only or not (outcome.created or outcome.updated or outcome.unchanged)
@@ -289,6 +290,7 @@ class _Writer:
         self.outcome = outcome
         self.batch_id = batch_id
         self.now = utcnow()
+        self.stamp = date_binder(session)(self.now)  # for rows inserted in bulk
         self.pending: list[tuple[Any, ...]] = []
         self.changes: list[dict[str, Any]] = []
         self.seen: dict[Any, int] = {}
@@ -480,8 +482,8 @@ class _CourseWriter(_Writer):
                     RECORD_SOURCE_UDEMY,
                     self.batch_id,
                     1,
-                    self.now,
-                    self.now,
+                    self.stamp,
+                    self.stamp,
                 )
             )
             return
@@ -578,7 +580,7 @@ class _TotalsWriter(_Writer):
         found = existing.get(learner_id)
         if found is None:
             self.outcome.created += 1
-            self.pending.append((learner_id, PLATFORM, *values, self.batch_id, 1, self.now, self.now))
+            self.pending.append((learner_id, PLATFORM, *values, self.batch_id, 1, self.stamp, self.stamp))
         elif _same(found[3], values):
             self.outcome.unchanged += 1
         else:

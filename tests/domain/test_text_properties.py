@@ -8,6 +8,9 @@ uses on load agree with their one-text forms.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -92,7 +95,41 @@ def test_normalize_name_is_idempotent(text: str) -> None:
     assert normalize_name(normalized) == normalized
 
 
+def _tidy_name_slowly(text: str) -> str:
+    """The rule normalize_name promises, without its shortcut for already-tidy names."""
+    folded = re.sub(
+        r"[\uFF01-\uFF5E\uFF61-\uFF9F]+", lambda m: unicodedata.normalize("NFKC", m.group()), text
+    )
+    return re.sub(r"\s+", IDEOGRAPHIC_SPACE, folded.strip())
+
+
+@given(st.text(alphabet=st.sampled_from("山田太郎ｱﾔｶＡａ1１ \u3000\t\n\x1c\xa0\u2003")))
+@example("山田\u3000太郎")
+@example("山田\u3000\u3000太郎")
+@example("\u3000山田")
+@example("山田\xa0太郎")
+@example("山田\u3000")
+def test_normalize_name_shortcut_agrees_with_the_rule(text: str) -> None:
+    assert normalize_name(text) == _tidy_name_slowly(text)
+
+
 # --- normalize_reading ---------------------------------------------------------------------
+
+
+def _reading_slowly(text: str) -> str:
+    """The rule normalize_reading promises, without its shortcut for stored forms."""
+    nfkc = unicodedata.normalize
+    katakana = nfkc("NFKC", nfkc("NFKC", text).translate(TO_KATAKANA))
+    return re.sub(r"\s+", IDEOGRAPHIC_SPACE, katakana.strip())
+
+
+@given(st.text(alphabet=st.sampled_from("アガヷーヽ・ｱﾞァ \u3000\t")))
+@example("ヤマダ\u3000タロウ")
+@example("ヤマダ\u3000\u3000タロウ")
+@example("\u3000ヤマダ")
+@example("ヤマダ タロウ")
+def test_normalize_reading_shortcut_agrees_with_the_rule(text: str) -> None:
+    assert normalize_reading(text) == _reading_slowly(text)
 
 
 @given(st.one_of(st.text(), kana_text))

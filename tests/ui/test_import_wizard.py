@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from desktop.exchange.roster_file import RosterLine
 from desktop.store import roster_import
 from desktop.store.column_mappings import ColumnMappings
 from desktop.store.database import Database
@@ -482,15 +483,16 @@ class Gate:
         self.armed = False
         self.reached = threading.Event()
         self.release = threading.Event()
-        real = roster_import.parse_roster_row
+        gate = self
 
-        def parse(*args: Any, **kwargs: Any) -> Any:
-            if self.armed:
-                self.reached.set()
-                self.release.wait(5)
-            return real(*args, **kwargs)
+        class HeldReader(roster_import.RosterRowReader):
+            def __call__(self, line: int, cells: Sequence[str]) -> RosterLine:
+                if gate.armed:
+                    gate.reached.set()
+                    gate.release.wait(5)
+                return super().__call__(line, cells)
 
-        monkeypatch.setattr(roster_import, "parse_roster_row", parse)
+        monkeypatch.setattr(roster_import, "RosterRowReader", HeldReader)
         monkeypatch.setattr(roster_import, "PROGRESS_EVERY", 1)  # report after every row
 
 
