@@ -225,7 +225,7 @@ class RosterImporter:
         self, source: RosterSource, options: RosterImportOptions, progress: Progress | None = None
     ) -> RosterPreview:
         with file_errors(), cyclic_gc_paused(), self._db.transaction() as session:
-            return self._analyse(session, source, options, progress).preview
+            return self._analyse(session, source, options, progress, keep_lines=True).preview
 
     def run(
         self,
@@ -235,7 +235,7 @@ class RosterImporter:
         progress: Progress | None = None,
     ) -> RosterImportResult:
         with file_errors(), cyclic_gc_paused(), self._db.transaction() as session:
-            analysis = self._analyse(session, source, options, progress)
+            analysis = self._analyse(session, source, options, progress, keep_lines=False)
             preview = analysis.preview
             refuse_if_changed(source.path, expected_sha256, preview.sha256)
             if preview.problems and not options.valid_rows_only:
@@ -253,8 +253,19 @@ class RosterImporter:
     # -- analysis ----------------------------------------------------------
 
     def _analyse(
-        self, session: Session, source: RosterSource, options: RosterImportOptions, progress: Progress | None
+        self,
+        session: Session,
+        source: RosterSource,
+        options: RosterImportOptions,
+        progress: Progress | None,
+        *,
+        keep_lines: bool,
     ) -> _Analysis:
+        """Read and check the whole file against the database.
+
+        keep_lines=False (the import itself) lists only the invalid and retired
+        rows: the preview screen has already shown the others.
+        """
         sha = file_sha256(source.path)
         table, rows = open_table(source.path, encoding=source.encoding, sheet=source.sheet)
         try:
@@ -295,8 +306,8 @@ class RosterImporter:
         existing = self._existing(session)
         planned: list[_Planned] = []
         seen: dict[tuple[str, str], int] = {}
+        preview.row_count += len(lines)
         for index, line in enumerate(lines):
-            preview.row_count += 1
             if line.clean is not None:
                 key = (line.clean.organization_name, line.clean.number)
                 first = seen.get(key)
@@ -334,6 +345,9 @@ class RosterImporter:
                 new_orgs.setdefault(clean.organization_name)
             found = existing.get((org[0], clean.number)) if org else None
             changes = self._changes(line, clean, found) if found else []
+            planned.append(_Planned(line, clean, found, changes))
+            if not keep_lines:
+                continue
             action = RowAction.NEW if found is None else RowAction.CHANGED if changes else RowAction.UNCHANGED
             detail = (
                 "、".join(
@@ -346,7 +360,6 @@ class RosterImporter:
             preview.lines.append(
                 PreviewLine(line.line, action, clean.organization_name, clean.number, clean.name, detail)
             )
-            planned.append(_Planned(line, clean, found, changes))
         preview.problems.sort(key=lambda p: p.line)
         preview.new_organizations = list(new_orgs)
 
