@@ -341,7 +341,7 @@ def _cell_text(value: object) -> str:
 
 
 @contextlib.contextmanager
-def _replacing(path: Path) -> Iterator[IO[bytes]]:
+def replacing_file(path: Path) -> Iterator[IO[bytes]]:
     """A binary file that becomes `path` only if the block completes."""
     part = path.with_name(path.name + ".part")
     try:
@@ -361,6 +361,12 @@ def _replacing(path: Path) -> Iterator[IO[bytes]]:
         ) from exc
 
 
+def save_workbook(workbook: Any, path: Path) -> None:
+    """Save an openpyxl workbook crash-safely (see replacing_file)."""
+    with replacing_file(path) as file:
+        workbook.save(file)
+
+
 def _csv_text(value: object) -> str:
     if value is None:
         return ""
@@ -378,7 +384,7 @@ def write_csv(
 ) -> int:
     codec = normalize_encoding_name(encoding)
     count = 0
-    with _replacing(path) as binary:
+    with replacing_file(path) as binary:
         text = io.TextIOWrapper(binary, encoding=codec, newline="")
         try:
             writer = csv.writer(text, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
@@ -486,7 +492,7 @@ def write_xlsx(
         # <autoFilter> follows the rows in the XML (and print titles live in the workbook),
         # so the filter can wait for the row count.
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
-    with _replacing(path) as file:
+    with replacing_file(path) as file:
         workbook.save(file)
     return count
 

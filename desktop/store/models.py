@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from desktop.domain.diagnosis import DiagnosisKind
 from desktop.domain.roster import LearnerKind, LearnerStatus, OrganizationKind, SizeClass
 
 NAMING_CONVENTION = {
@@ -301,3 +302,66 @@ class PlatformTotals(Timestamped, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class DiagnosisStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+    @property
+    def label(self) -> str:
+        return "回答中" if self is DiagnosisStatus.IN_PROGRESS else "完了"
+
+
+class SkillFramework(Timestamped, Base):
+    """One version of a skill framework. Once answered against, its data never changes."""
+
+    __tablename__ = "skill_frameworks"
+    __table_args__ = (UniqueConstraint("code", "framework_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32))
+    framework_version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(128))
+    data_json: Mapped[str] = mapped_column(Text())
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(String(255))  # file it came from; None when bundled
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class Diagnosis(Timestamped, Base):
+    """スキル診断: one learner answering one framework version, once (事前, 事後 or 定期)."""
+
+    __tablename__ = "diagnoses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    framework_id: Mapped[int] = mapped_column(
+        ForeignKey("skill_frameworks.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[DiagnosisKind] = mapped_column(enum_column(DiagnosisKind))
+    role_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[DiagnosisStatus] = mapped_column(enum_column(DiagnosisStatus), index=True)
+    method: Mapped[str] = mapped_column(String(16))  # screen / paper / import
+    diagnosed_on: Mapped[date] = mapped_column(Date())
+    current_page: Mapped[int] = mapped_column(Integer, default=0)  # where the wizard resumes
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime())
+    # Category id → level, kept when the diagnosis is completed, so that a
+    # department's heatmap does not score every learner's answers again.
+    levels_json: Mapped[str | None] = mapped_column(Text())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class DiagnosisAnswer(Base):
+    __tablename__ = "diagnosis_answers"
+    __table_args__ = (UniqueConstraint("diagnosis_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    diagnosis_id: Mapped[int] = mapped_column(ForeignKey("diagnoses.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(32))
+    value: Mapped[int] = mapped_column(Integer)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
