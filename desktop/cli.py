@@ -47,9 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     selftest = commands.add_parser("selftest", help="一時データベースで動作確認をして終了する")
     selftest.add_argument("--no-gui", action="store_true", help="画面部品の確認を省く")
-    from desktop.cli_exchange import add_commands
+    from desktop import cli_diagnosis, cli_exchange
 
-    add_commands(commands)
+    cli_exchange.add_commands(commands)
+    cli_diagnosis.add_commands(commands)
     return parser
 
 
@@ -59,6 +60,8 @@ def run_command(args: argparse.Namespace) -> int:
         "roster": _with_database,
         "records": _with_database,
         "imports": _with_database,
+        "diagnosis": _with_database,
+        "framework": _with_database,
     }
     try:
         return handlers[args.command](args)
@@ -80,6 +83,10 @@ def _with_database(args: argparse.Namespace) -> int:
     db = open_database(args.db)
     try:
         prepare_database(db)
+        if args.command in ("diagnosis", "framework"):
+            from desktop import cli_diagnosis
+
+            return cli_diagnosis.run(args, db)
         return cli_exchange.run(args, db)
     finally:
         db.dispose()

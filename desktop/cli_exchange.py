@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from desktop.store.database import Database
+from desktop.store.import_common import ImportRejected
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -51,8 +52,6 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace, db: Database) -> int:
-    from desktop.store.import_common import ImportRejected
-
     handlers = {
         ("roster", "import"): _roster_import,
         ("roster", "export"): _roster_export,
@@ -63,10 +62,15 @@ def run(args: argparse.Namespace, db: Database) -> int:
     try:
         return handlers[(args.command, args.action)](args, db)
     except ImportRejected as rejected:
-        for problem in rejected.problems:
-            print(problem.format(rejected.file_name), file=sys.stderr)
-        print(rejected.message.splitlines()[0], file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return print_rejected(rejected)
+
+
+def print_rejected(rejected: ImportRejected) -> int:
+    """Every problem as FILE:LINE: column: reason, then the one-line verdict; exit 2."""
+    for problem in rejected.problems:
+        print(problem.format(rejected.file_name), file=sys.stderr)
+    print(rejected.message.splitlines()[0], file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def _roster_import(args: argparse.Namespace, db: Database) -> int:

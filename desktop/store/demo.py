@@ -64,3 +64,85 @@ def seed_demo_roster(db: Database, count: int = 300, seed: int = 2026) -> DemoRo
             ],
         )
     return roster
+
+
+def seed_demo_diagnoses(db: Database, seed: int = 2026) -> int:
+    """事前 for about 60% of active learners in 年度2025, 事後 for about half of those, a few unfinished.
+
+    Returns the number of diagnoses made. One transaction, bulk inserts.
+    """
+    import json
+    import random
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from desktop.domain.demo_diagnosis import abilities, after_learning, answers_for
+    from desktop.domain.diagnosis import DiagnosisKind, score_answers
+    from desktop.domain.roster import LearnerStatus
+    from desktop.store.diagnosis_service import METHOD_PAPER, METHOD_SCREEN, role_for
+    from desktop.store.framework_service import FrameworkService
+    from desktop.store.models import Diagnosis, DiagnosisAnswer, DiagnosisStatus
+
+    framework_id, framework = FrameworkService(db).current()
+    rng = random.Random(seed)
+    now = utcnow()
+    made = 0
+    with db.transaction() as session:
+        learners = session.execute(
+            select(Learner.id, Learner.role)
+            .where(Learner.status == LearnerStatus.ACTIVE)
+            .order_by(Learner.id)
+        ).all()
+        answer_rows: list[dict[str, object]] = []
+
+        def add(
+            learner_id: int, role_id: str, kind: DiagnosisKind, on: date, answers: dict[str, int], done: bool
+        ) -> None:
+            role = framework.role(role_id)
+            diagnosis = Diagnosis(
+                learner_id=learner_id,
+                framework_id=framework_id,
+                kind=kind,
+                role_id=role_id,
+                status=DiagnosisStatus.COMPLETED if done else DiagnosisStatus.IN_PROGRESS,
+                method=METHOD_PAPER if rng.random() < 0.15 else METHOD_SCREEN,
+                diagnosed_on=on,
+                current_page=0 if done else 3,
+                completed_at=now if done else None,
+                levels_json=json.dumps(
+                    {c.category_id: c.level for c in score_answers(framework, role, answers).categories}
+                )
+                if done
+                else None,
+            )
+            session.add(diagnosis)
+            session.flush()
+            answer_rows.extend(
+                {"diagnosis_id": diagnosis.id, "item_id": item_id, "value": value, "answered_at": now}
+                for item_id, value in answers.items()
+            )
+
+        for learner_id, role_text in learners:
+            draw = rng.random()
+            if draw > 0.65:
+                continue
+            role = role_for(framework, role_text)
+            ability = abilities(framework, role, rng)
+            pre_on = date(2025, 4, 14) + timedelta(days=rng.randrange(45))
+            pre = answers_for(framework, ability, rng)
+            if draw > 0.6:  # started on screen and not finished: the wizard resumes it
+                unfinished = dict(list(pre.items())[: rng.randrange(8, 30)])
+                add(learner_id, role.id, DiagnosisKind.PRE, pre_on, unfinished, done=False)
+                made += 1
+                continue
+            add(learner_id, role.id, DiagnosisKind.PRE, pre_on, pre, done=True)
+            made += 1
+            if rng.random() < 0.55:
+                post_on = date(2025, 10, 1) + timedelta(days=rng.randrange(100))
+                post = answers_for(framework, after_learning(framework, role, ability, rng), rng)
+                add(learner_id, role.id, DiagnosisKind.POST, post_on, post, done=True)
+                made += 1
+        if answer_rows:
+            session.execute(insert(DiagnosisAnswer), answer_rows)
+    return made

@@ -440,3 +440,55 @@ def learner_refs(db: Database, learner_ids: Iterable[int]) -> dict[int, LearnerR
     with db.transaction() as session:
         refs = learner_refs_in(session, ids)
     return {i: refs[i] for i in ids if i in refs}
+
+
+@dataclass(frozen=True)
+class DiagnosisMark:
+    id: int
+    status: DiagnosisStatus
+    diagnosed_on: date
+    mean_level: float | None  # completed only
+
+    @property
+    def text(self) -> str:
+        shown = f"{self.diagnosed_on:%Y/%m/%d}"
+        if self.status is DiagnosisStatus.IN_PROGRESS:
+            return f"回答中（{shown}〜）"
+        return f"{shown}（平均 {self.mean_level:.1f}）" if self.mean_level is not None else shown
+
+
+@dataclass(frozen=True)
+class LearnerOverview:
+    learner: LearnerRef
+    latest: dict[DiagnosisKind, DiagnosisMark]  # each kind's newest diagnosis
+
+
+def overview(db: Database, department_id: int | None = None) -> list[LearnerOverview]:
+    """Every active learner (of a 所属 and below) with the newest diagnosis of each kind: two queries."""
+    with db.transaction() as session:
+        query = select(Learner.id).where(Learner.status != LearnerStatus.RETIRED)
+        if department_id is not None:
+            query = query.where(Learner.department_id.in_(department_and_below(session, department_id)))
+        ids = list(session.scalars(query.order_by(Learner.organization_id, Learner.number)))
+        refs = learner_refs_in(session, ids)
+        latest: dict[int, dict[DiagnosisKind, DiagnosisMark]] = {}
+        for row in session.execute(
+            select(
+                Diagnosis.id,
+                Diagnosis.learner_id,
+                Diagnosis.kind,
+                Diagnosis.status,
+                Diagnosis.diagnosed_on,
+                Diagnosis.levels_json,
+            ).order_by(Diagnosis.diagnosed_on, Diagnosis.id)
+        ):
+            if row.learner_id not in refs:
+                continue
+            levels = (
+                [v for v in json.loads(row.levels_json).values() if v is not None] if row.levels_json else []
+            )
+            mean = round(sum(levels) / len(levels) + 1e-9, 1) if levels else None
+            latest.setdefault(row.learner_id, {})[row.kind] = DiagnosisMark(
+                row.id, row.status, row.diagnosed_on, mean
+            )
+    return [LearnerOverview(refs[i], latest.get(i, {})) for i in ids if i in refs]

@@ -61,9 +61,10 @@ def open_for_window(target: str | None, demo: bool) -> tuple[Database, Migration
         try:
             report = prepare_database(db)
             if demo:
-                from desktop.store.demo import seed_demo_roster
+                from desktop.store.demo import seed_demo_diagnoses, seed_demo_roster
 
                 seed_demo_roster(db)
+                seed_demo_diagnoses(db)
         except Exception:
             db.dispose()
             raise

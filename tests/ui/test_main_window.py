@@ -51,13 +51,20 @@ def test_window_has_every_page_and_shows_the_database(qtbot: QtBot, sqlite_db: D
 
 def test_unbuilt_pages_say_so_without_figures(qtbot: QtBot, sqlite_db: Database) -> None:
     window = open_window(qtbot, sqlite_db)
-    for key in ("home", "diagnosis", "plans", "grants", "exports", "settings"):
+    for key in ("home", "plans", "grants", "exports", "settings"):
         page = window.page(key)
         status = child(page, QLabel, "statusLabel").text()
         description = child(page, QLabel, "descriptionLabel").text()
         assert "準備中" in status
         # No made-up figures: the only digits allowed are the paper size.
         assert not any(ch.isdigit() for ch in description.replace("A4", "")), key
+
+
+def test_diagnosis_page_is_built_from_the_catalog(qtbot: QtBot, sqlite_db: Database) -> None:
+    from desktop.ui.pages.diagnosis_page import DiagnosisPage
+
+    window = open_window(qtbot, sqlite_db)
+    assert isinstance(window.page("diagnosis"), DiagnosisPage)
 
 
 def test_records_page_is_built_from_the_catalog(qtbot: QtBot, sqlite_db: Database) -> None:

@@ -23,6 +23,12 @@ class PageSpec(NamedTuple):
     build: PageBuilder | None = None  # None: a placeholder saying what the page will hold
 
 
+def _diagnosis_page(db: Database, parent: QWidget) -> QWidget:
+    from desktop.ui.pages.diagnosis_page import DiagnosisPage
+
+    return DiagnosisPage.for_database(db, parent)
+
+
 def _records_page(db: Database, parent: QWidget) -> QWidget:
     from desktop.ui.pages.records_page import RecordsPage
 
@@ -44,11 +50,7 @@ PAGES: tuple[PageSpec, ...] = (
         "diagnosis",
         "スキル診断",
         "DXスキル診断で、受講者一人ひとりの現在のスキルと、育成区分の目標との差を見えるようにします。",
-        (
-            "カテゴリごとの設問に答える診断ウィザード（途中保存・再開）",
-            "結果画面（レベル、目標との差、レーダーチャート）と所属ごとのヒートマップ",
-            "紙の回答用紙の印刷と、回答の一括入力・取込",
-        ),
+        build=_diagnosis_page,
     ),
     PageSpec(
         "plans",
