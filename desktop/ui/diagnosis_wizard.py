@@ -298,7 +298,7 @@ class DiagnosisWizard(QDialog):
         outer.addWidget(hint)
 
         buttons = QHBoxLayout()
-        self.close_button = QPushButton("中断して閉じる")
+        self.close_button = QPushButton("閉じる" if self._read_only else "中断して閉じる")
         self.back_button = QPushButton("戻る (PageUp)")
         self.next_button = QPushButton()
         note = QLabel("この診断は完了しています（表示のみ）。" if self._read_only else SAVED_NOTE)
