@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import io
 import itertools
-import os
 import re
 import unicodedata
 import warnings
@@ -27,6 +26,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
+
+from desktop.safe_write import replacing
 
 ENCODINGS = {"cp932": "CP932（Shift_JIS）", "utf-8": "UTF-8", "utf-8-sig": "UTF-8（BOM付き）"}
 
@@ -343,17 +344,9 @@ def _cell_text(value: object) -> str:
 @contextlib.contextmanager
 def replacing_file(path: Path) -> Iterator[IO[bytes]]:
     """A binary file that becomes `path` only if the block completes."""
-    part = path.with_name(path.name + ".part")
     try:
-        try:
-            with part.open("wb") as file:
-                yield file
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(part, path)
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
+        with replacing(path) as file:
+            yield file
     except OSError as exc:
         raise TableFileError(
             f"{path.name} に書き込めません（{exc.strerror}）。"

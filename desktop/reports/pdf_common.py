@@ -7,7 +7,6 @@ every page says which app made it, on which day, and which page it is.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, T
 
 from desktop.domain.dates import to_wareki
 from desktop.resources import resource_path
+from desktop.safe_write import replacing
 
 APP_NAME = "まなび台帳"
 FONT = "BIZUDGothic"
@@ -136,17 +136,9 @@ def write_pdf(path: Path, build: Callable[[IO[bytes]], None]) -> None:
 
 @contextmanager
 def _replacing(path: Path) -> Iterator[IO[bytes]]:
-    part = path.with_name(path.name + ".part")
     try:
-        try:
-            with part.open("wb") as file:
-                yield file
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(part, path)
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
+        with replacing(path) as file:
+            yield file
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise PdfError(
