@@ -170,8 +170,8 @@ def _import_answers(args: argparse.Namespace, db: Database) -> int:
 
 
 def _print_results(args: argparse.Namespace, db: Database) -> int:
+    from desktop.diagnosis_printing import latest_completed, result_sheets
     from desktop.reports.diagnosis_sheet import write_result_sheets
-    from desktop.store.diagnosis_printing import latest_completed, result_sheets
 
     diagnosis_ids = latest_completed(db, _learner_ids(db, args), args.kind)
     if not diagnosis_ids:

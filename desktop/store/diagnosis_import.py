@@ -56,8 +56,7 @@ class DiagnosisImporter:
         with file_errors():
             code, version = framework_identity(path)
             framework_id = self._framework_id(path, code, version)
-            framework = self._frameworks.load(framework_id)
-            parsed = read_answer_file(path, framework, default_kind)
+            parsed = read_answer_file(path, self._frameworks.load(framework_id), default_kind)
         problems = [LineProblem(p.line, p.column, p.reason) for p in parsed.problems]
         try:
             return self._save(path, parsed, framework_id, problems, dry_run)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.diagnosis import DiagnosisKind, DiagnosisScore, score_answers
@@ -170,7 +170,7 @@ class DiagnosisService:
     def state(self, diagnosis_id: int) -> DiagnosisState:
         with self._db.transaction() as session:
             diagnosis = self._get(session, diagnosis_id)
-            framework = self.frameworks.load(diagnosis.framework_id)
+            framework = self.frameworks.load_in(session, diagnosis.framework_id)
             answers = dict(
                 session.execute(
                     select(DiagnosisAnswer.item_id, DiagnosisAnswer.value).where(
@@ -204,7 +204,7 @@ class DiagnosisService:
             diagnosis = self._get(session, diagnosis_id)
             if diagnosis.status is DiagnosisStatus.COMPLETED:
                 raise DiagnosisError("この診断は完了しているため、回答を変更できません。")
-            framework = self.frameworks.load(diagnosis.framework_id)
+            framework = self.frameworks.load_in(session, diagnosis.framework_id)
             _check_answers(framework, answers)
             _store_answers(session, diagnosis_id, answers)
             if page is not None:
@@ -216,7 +216,7 @@ class DiagnosisService:
             diagnosis = self._get(session, diagnosis_id)
             if diagnosis.status is DiagnosisStatus.COMPLETED:
                 raise DiagnosisError("この診断はすでに完了しています。")
-            framework = self.frameworks.load(diagnosis.framework_id)
+            framework = self.frameworks.load_in(session, diagnosis.framework_id)
             score = _complete(session, diagnosis, framework)
             if not score.complete and not allow_unanswered:
                 raise DiagnosisError(
@@ -255,9 +255,10 @@ class DiagnosisService:
             counts = _answer_counts(
                 session, [d.id for d in diagnoses if d.status is DiagnosisStatus.IN_PROGRESS]
             )
+            frameworks = self.frameworks.load_all_in(session, {d.framework_id for d in diagnoses})
             rows = []
             for d in diagnoses:
-                framework = self.frameworks.load(d.framework_id)
+                framework = frameworks[d.framework_id]
                 levels = json.loads(d.levels_json) if d.levels_json else None
                 answered = (
                     len(framework.items) if d.status is DiagnosisStatus.COMPLETED else counts.get(d.id, 0)
@@ -286,7 +287,7 @@ class DiagnosisService:
         """The same learner's latest completed diagnosis before this one, on the same framework code."""
         with self._db.transaction() as session:
             diagnosis = self._get(session, diagnosis_id)
-            framework = self.frameworks.load(diagnosis.framework_id)
+            framework = self.frameworks.load_in(session, diagnosis.framework_id)
             candidates = session.scalars(
                 select(Diagnosis)
                 .where(
@@ -300,7 +301,7 @@ class DiagnosisService:
             for candidate in candidates:
                 if candidate.diagnosed_on == diagnosis.diagnosed_on and candidate.id > diagnosis.id:
                     continue
-                if self.frameworks.load(candidate.framework_id).code == framework.code:
+                if self.frameworks.load_in(session, candidate.framework_id).code == framework.code:
                     return candidate.id
             return None
 
@@ -369,8 +370,6 @@ def _complete(session: Session, diagnosis: Diagnosis, framework: Framework) -> D
 
 
 def _answer_counts(session: Session, diagnosis_ids: list[int]) -> dict[int, int]:
-    from sqlalchemy import func
-
     if not diagnosis_ids:
         return {}
     counts: dict[int, int] = {}

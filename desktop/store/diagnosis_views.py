@@ -112,7 +112,9 @@ class DiagnosisViews:
         self._db = db
         self._frameworks = frameworks or FrameworkService(db)
 
-    def _completed(self, view: ViewFilter, kinds: Iterable[DiagnosisKind] | None) -> list[Diagnosis]:
+    def _completed(
+        self, view: ViewFilter, kinds: Iterable[DiagnosisKind] | None
+    ) -> tuple[list[Diagnosis], dict[int, Framework]]:
         with self._db.transaction() as session:
             query = (
                 select(Diagnosis)
@@ -133,26 +135,29 @@ class DiagnosisViews:
                     Diagnosis.diagnosed_on >= date(view.fiscal_year, 4, 1),
                     Diagnosis.diagnosed_on <= date(view.fiscal_year + 1, 3, 31),
                 )
-            return list(session.scalars(query))
+            diagnoses = list(session.scalars(query))
+            # Every version these diagnoses use, in one read: the loops below only look up.
+            return diagnoses, self._frameworks.load_all_in(session, {d.framework_id for d in diagnoses})
 
-    def _current_framework(self, diagnoses: list[Diagnosis]) -> Framework | None:
+    @staticmethod
+    def _current_framework(diagnoses: list[Diagnosis], used: dict[int, Framework]) -> Framework | None:
         """The newest framework version among the diagnoses: its categories head the columns."""
         if not diagnoses:
             return None
-        newest = max(diagnoses, key=lambda d: (self._frameworks.load(d.framework_id).version, d.framework_id))
-        return self._frameworks.load(newest.framework_id)
+        newest = max(diagnoses, key=lambda d: (used[d.framework_id].version, d.framework_id))
+        return used[newest.framework_id]
 
     def heatmap(self, view: ViewFilter) -> Heatmap:
-        diagnoses = self._completed(view, None if view.kind is None else [view.kind])
+        diagnoses, frameworks = self._completed(view, None if view.kind is None else [view.kind])
         latest: dict[int, Diagnosis] = {}
         for diagnosis in diagnoses:  # ordered by date: the last one wins
             latest[diagnosis.learner_id] = diagnosis
-        framework = self._current_framework(list(latest.values()))
+        framework = self._current_framework(list(latest.values()), frameworks)
         with self._db.transaction() as session:
             refs = learner_refs_in(session, latest)
         rows: list[HeatRow] = []
         for learner_id, diagnosis in latest.items():
-            used = self._frameworks.load(diagnosis.framework_id)
+            used = frameworks[diagnosis.framework_id]
             if framework is not None and used.code != framework.code:
                 continue
             role = role_by_id(used, diagnosis.role_id)
@@ -178,7 +183,7 @@ class DiagnosisViews:
         )
 
     def effect(self, view: ViewFilter) -> Effect:
-        diagnoses = self._completed(view, [DiagnosisKind.PRE, DiagnosisKind.POST])
+        diagnoses, frameworks = self._completed(view, [DiagnosisKind.PRE, DiagnosisKind.POST])
         before: dict[int, Diagnosis] = {}
         after: dict[int, Diagnosis] = {}
         for diagnosis in diagnoses:
@@ -189,14 +194,14 @@ class DiagnosisViews:
                 if diagnosis.learner_id in before:
                     after[diagnosis.learner_id] = diagnosis
         pairs = [(before[i], after[i]) for i in after]
-        framework = self._current_framework([d for pair in pairs for d in pair])
+        framework = self._current_framework([d for pair in pairs for d in pair], frameworks)
         with self._db.transaction() as session:
             refs = learner_refs_in(session, after)
         rows = []
         for pre, post in pairs:
-            used = self._frameworks.load(post.framework_id)
+            used = frameworks[post.framework_id]
             if framework is not None and (
-                used.code != framework.code or self._frameworks.load(pre.framework_id).code != framework.code
+                used.code != framework.code or frameworks[pre.framework_id].code != framework.code
             ):
                 continue
             rows.append(

@@ -9,7 +9,9 @@ simply replaced, so an office can correct its file before the first diagnosis.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -62,6 +64,7 @@ class FrameworkImportError(UserFacingError):
     pass
 
 
+@cache  # read once per run: every page load and CLI command asks for the current framework
 def bundled_framework() -> Framework:
     return read_framework_file(resource_path("frameworks", DEFAULT_FRAMEWORK_FILE))
 
@@ -101,24 +104,38 @@ class FrameworkService:
 
     def load(self, framework_id: int) -> Framework:
         with self._db.transaction() as session:
-            return self._load(session, framework_id)
+            return self.load_in(session, framework_id)
 
-    def _load(self, session: Session, framework_id: int) -> Framework:
-        row = session.get(SkillFramework, framework_id)
-        if row is None:
+    def load_in(self, session: Session, framework_id: int) -> Framework:
+        """One version, read in the caller's transaction."""
+        found = self.load_all_in(session, [framework_id])
+        if framework_id not in found:
             raise UserFacingError("診断フレームワークが見つかりません。削除された可能性があります。")
-        key = (row.id, row.content_sha256)
-        cached = self._cache.get(key)
-        if cached is None:
-            cached = framework_from_data(json.loads(row.data_json), f"{row.name} 第{row.framework_version}版")
-            self._cache[key] = cached
-        return cached
+        return found[framework_id]
+
+    def load_all_in(self, session: Session, framework_ids: Iterable[int]) -> dict[int, Framework]:
+        """Several versions with two queries at most; parsed once per content and kept."""
+        wanted = set(framework_ids)
+        if not wanted:
+            return {}
+        hashes = dict(
+            session.execute(
+                select(SkillFramework.id, SkillFramework.content_sha256).where(SkillFramework.id.in_(wanted))
+            ).all()
+        )
+        missing = [i for i, digest in hashes.items() if (i, digest) not in self._cache]
+        if missing:
+            for row in session.scalars(select(SkillFramework).where(SkillFramework.id.in_(missing))):
+                self._cache[(row.id, row.content_sha256)] = framework_from_data(
+                    json.loads(row.data_json), f"{row.name} 第{row.framework_version}版"
+                )
+        return {i: self._cache[(i, digest)] for i, digest in hashes.items()}
 
     def current(self, code: str | None = None) -> tuple[int, Framework]:
         """The newest version of a framework (the bundled one unless a code is given), stored first if new."""
         with self._db.transaction() as session:
             framework_id = self._current_id(session, code)
-            return framework_id, self._load(session, framework_id)
+            return framework_id, self.load_in(session, framework_id)
 
     def _current_id(self, session: Session, code: str | None) -> int:
         if code is None:

@@ -468,8 +468,8 @@ class DiagnosisPage(QWidget):
 
 
 def print_result_sheets(parent: QWidget, db: Database, diagnosis_ids: Sequence[int], path: Path) -> None:
+    from desktop.diagnosis_printing import result_sheets
     from desktop.reports.diagnosis_sheet import write_result_sheets
-    from desktop.store.diagnosis_printing import result_sheets
 
     def work(progress: Any) -> None:
         write_result_sheets(path, result_sheets(db, diagnosis_ids), date.today(), progress)

@@ -1,4 +1,7 @@
-"""What the result sheet needs, gathered from the database for the PDF writer (which sees no session)."""
+"""What the result sheet needs, gathered from the store for the PDF writer (which sees no session).
+
+Between the layers on purpose: store does not import reports, and the CLI (no Qt) and the page both print.
+"""
 
 from __future__ import annotations
 
