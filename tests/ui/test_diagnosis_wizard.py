@@ -6,33 +6,20 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.diagnosis import DiagnosisKind
 from desktop.store.database import Database
 from desktop.store.diagnosis_service import DiagnosisService
-from desktop.store.framework_service import FrameworkService
 from desktop.store.models import DiagnosisStatus
 from desktop.ui.diagnosis_wizard import DiagnosisWizard, ItemCard
-from tests.domain.framework_data import small_framework
 from tests.factories import RosterFactory
+from tests.ui.diagnosis_support import Asked, saved, small_framework_service
 
 # The small framework's pages: データ (D-01, D-02 self; D-K1 4 choices, D-K2 3 choices),
 # セキュリティ (S-K1, 2 choices), 業務改善 (B-01 self).
 ALL = {"D-01": 3, "D-02": 3, "D-K1": 2, "D-K2": 3, "S-K1": 1, "B-01": 2}
-
-
-class Asked:
-    """Stands in for QMessageBox.question / warning and remembers what was asked."""
-
-    def __init__(self, answer: QMessageBox.StandardButton = QMessageBox.StandardButton.Yes) -> None:
-        self.answer = answer
-        self.texts: list[str] = []
-
-    def __call__(self, parent: QWidget, title: str, text: str, *args: object) -> QMessageBox.StandardButton:
-        self.texts.append(text)
-        return self.answer
 
 
 @pytest.fixture(autouse=True)
@@ -44,9 +31,7 @@ def no_real_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def service(sqlite_db: Database) -> DiagnosisService:
-    frameworks = FrameworkService(sqlite_db)
-    frameworks.save(small_framework(), "test.json")
-    return DiagnosisService(sqlite_db, frameworks)
+    return small_framework_service(sqlite_db)
 
 
 @pytest.fixture
@@ -58,11 +43,6 @@ def diagnosis_id(sqlite_db: Database, service: DiagnosisService) -> int:
         [learner.id], DiagnosisKind.PRE, framework_id=framework_id, on=date(2025, 4, 10)
     )
     return created
-
-
-def saved(db: Database, diagnosis_id: int) -> dict[str, int]:
-    """What another window (or the next start of the app) would read."""
-    return DiagnosisService(db).state(diagnosis_id).answers
 
 
 def open_wizard(qtbot: QtBot, service: DiagnosisService, diagnosis_id: int) -> DiagnosisWizard:

@@ -7,39 +7,26 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.diagnosis import DiagnosisKind
 from desktop.store.database import Database
 from desktop.store.diagnosis_service import METHOD_PAPER, DiagnosisService
-from desktop.store.framework_service import FrameworkService
 from desktop.store.models import DiagnosisStatus
 from desktop.ui.paper_entry import COL_ANSWER, COL_MEANING, COL_TEXT, PaperEntryDialog
-from tests.domain.framework_data import small_framework
 from tests.factories import RosterFactory
+from tests.ui.diagnosis_support import Asked, saved, small_framework_service
 
 # Rows in order: D-01, D-02 (self, 1–4), D-K1 (4 choices), D-K2 (3 choices), S-K1 (2 choices), B-01 (self).
 ALL = {"D-01": 3, "D-02": 1, "D-K1": 2, "D-K2": 3, "S-K1": 1, "B-01": 4}
 SHEET = "312314"
 
 
-class Asked:
-    def __init__(self, answer: QMessageBox.StandardButton) -> None:
-        self.answer = answer
-        self.texts: list[str] = []
-
-    def __call__(self, parent: QWidget, title: str, text: str, *args: object) -> QMessageBox.StandardButton:
-        self.texts.append(text)
-        return self.answer
-
-
 @pytest.fixture
 def service(sqlite_db: Database) -> DiagnosisService:
-    frameworks = FrameworkService(sqlite_db)
-    frameworks.save(small_framework(), "test.json")
-    return DiagnosisService(sqlite_db, frameworks)
+    return small_framework_service(sqlite_db)
 
 
 @pytest.fixture
@@ -63,10 +50,6 @@ def no_real_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
     """A box left unpatched would wait for a click forever (say, on closing a dirty sheet at teardown)."""
     monkeypatch.setattr(QMessageBox, "question", Asked(QMessageBox.StandardButton.Discard))
     monkeypatch.setattr(QMessageBox, "warning", Asked(QMessageBox.StandardButton.Ok))
-
-
-def saved(db: Database, diagnosis_id: int) -> dict[str, int]:
-    return DiagnosisService(db).state(diagnosis_id).answers
 
 
 def open_dialog(qtbot: QtBot, service: DiagnosisService, diagnosis_id: int) -> PaperEntryDialog:
