@@ -56,7 +56,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     framework_import.add_argument("file", type=Path)
     framework_export = framework.add_parser("export", help="フレームワークを JSON/Excel に書き出す")
     framework_export.add_argument("file", type=Path)
-    framework_export.add_argument("--code", help="フレームワークのコード（省略時は既定のもの）")
+    framework_export.add_argument("--code", help="フレームワークのコード（省略時は使用中のもの）")
+    framework_use = framework.add_parser("use", help="これから始める診断に使うフレームワークを選ぶ")
+    framework_use.add_argument("code", help="フレームワークのコード")
 
 
 def _who(parser: argparse.ArgumentParser, *, allow_blank: bool = False) -> None:
@@ -76,6 +78,7 @@ def run(args: argparse.Namespace, db: Database) -> int:
         ("framework", "list"): _framework_list,
         ("framework", "import"): _framework_import,
         ("framework", "export"): _framework_export,
+        ("framework", "use"): _framework_use,
     }
     from desktop.reports.pdf_common import PdfError
 
@@ -207,7 +210,7 @@ def _framework_list(args: argparse.Namespace, db: Database) -> int:
     service = FrameworkService(db)
     service.current()  # the bundled framework is stored on first use
     for info in service.frameworks():
-        latest = "（最新）" if info.latest else ""
+        latest = "（使用中）" if info.in_use else "（最新）" if info.latest else ""
         print(
             f"{info.code}\t第{info.framework_version}版{latest}\t{info.name}\t診断 {info.diagnosis_count}件"
         )
@@ -231,4 +234,15 @@ def _framework_export(args: argparse.Namespace, db: Database) -> int:
     framework_id, framework = service.current(args.code)
     service.export_file(framework_id, args.file)
     print(f"{args.file.name}: {framework.name} 第{framework.version}版を書き出しました。")
+    return EXIT_OK
+
+
+def _framework_use(args: argparse.Namespace, db: Database) -> int:
+    from desktop.store.framework_service import FrameworkService
+
+    service = FrameworkService(db)
+    service.current()
+    service.use(args.code)
+    _id, framework = service.current()
+    print(f"これから始める診断は {framework.name} 第{framework.version}版で行います。")
     return EXIT_OK

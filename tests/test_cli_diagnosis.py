@@ -164,8 +164,26 @@ def test_framework_export_edit_import_makes_a_new_version_once_answered(
     assert "第2版として新しく登録しました" in out
     code, out, _ = cli(capsys, "--db", url_of(db), "framework", "list")
     assert "第1版\t自治体職員DXスキル診断\t診断 1件" in out
-    assert "第2版（最新）" in out
+    assert "第2版（使用中）" in out
     assert service.state(d).framework.version == 1
+
+
+def test_framework_use_chooses_where_new_diagnoses_start(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exported = tmp_path / "fw.json"
+    assert cli(capsys, "--db", url_of(db), "framework", "export", str(exported))[0] == 0
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    data.update(code="minato-dx", name="みなと市DX診断")
+    exported.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert cli(capsys, "--db", url_of(db), "framework", "import", str(exported))[0] == 0
+
+    code, out, err = cli(capsys, "--db", url_of(db), "framework", "use", "minato-dx")
+    assert (code, out.strip()) == (0, "これから始める診断は みなと市DX診断 第1版で行います。"), err
+    code, out, _ = cli(capsys, "--db", url_of(db), "framework", "list")
+    assert "minato-dx\t第1版（使用中）" in out and "municipal-dx\t第1版（最新）" in out
+    code, _out, err = cli(capsys, "--db", url_of(db), "framework", "use", "nothing")
+    assert code != 0 and "「nothing」が登録されていません" in err
 
 
 def test_framework_file_problems_name_the_file_and_item(

@@ -24,6 +24,7 @@ from desktop.resources import resource_path
 from desktop.store.database import Database
 from desktop.store.errors import UserFacingError
 from desktop.store.models import Diagnosis, SkillFramework
+from desktop.store.settings import FRAMEWORK_IN_USE, read_setting, write_setting
 
 DEFAULT_FRAMEWORK_FILE = "municipal_dx.json"
 
@@ -37,6 +38,7 @@ class FrameworkInfo:
     source: str | None
     diagnosis_count: int
     latest: bool
+    in_use: bool  # the framework new diagnoses are started on (its newest version)
 
     @property
     def label(self) -> str:
@@ -89,6 +91,7 @@ class FrameworkService:
             newest: dict[str, int] = {}
             for row in rows:
                 newest[row.code] = max(newest.get(row.code, 0), row.framework_version)
+            in_use = self._in_use_code(session)
             return [
                 FrameworkInfo(
                     row.id,
@@ -98,6 +101,7 @@ class FrameworkService:
                     row.source,
                     int(counts.get(row.id, 0)),
                     newest[row.code] == row.framework_version,
+                    row.code == in_use and newest[row.code] == row.framework_version,
                 )
                 for row in rows
             ]
@@ -132,16 +136,36 @@ class FrameworkService:
         return {i: self._cache[(i, digest)] for i, digest in hashes.items()}
 
     def current(self, code: str | None = None) -> tuple[int, Framework]:
-        """The newest version of a framework (the bundled one unless a code is given), stored first if new."""
+        """The newest version of a framework: the one in use unless a code is given.
+
+        The bundled framework is stored on first use, so a fresh database can start diagnosing.
+        """
         with self._db.transaction() as session:
             framework_id = self._current_id(session, code)
             return framework_id, self.load_in(session, framework_id)
 
+    def in_use_code(self) -> str:
+        with self._db.transaction() as session:
+            return self._in_use_code(session)
+
+    def use(self, code: str) -> None:
+        """New diagnoses start on this framework's newest version from now on."""
+        with self._db.transaction() as session:
+            if self._newest(session, code) is None:
+                raise UserFacingError(f"診断フレームワーク「{code}」が登録されていません。")
+            write_setting(session, FRAMEWORK_IN_USE, code)
+
+    def _in_use_code(self, session: Session) -> str:
+        chosen = read_setting(session, FRAMEWORK_IN_USE)
+        if chosen is not None and self._newest(session, chosen) is not None:
+            return chosen
+        return bundled_framework().code
+
     def _current_id(self, session: Session, code: str | None) -> int:
         if code is None:
+            code = self._in_use_code(session)
             bundled = bundled_framework()
-            code = bundled.code
-            if self._newest(session, code) is None:
+            if code == bundled.code and self._newest(session, code) is None:
                 self._save(session, bundled, None)
         row = self._newest(session, code)
         if row is None:

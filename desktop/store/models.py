@@ -365,3 +365,15 @@ class DiagnosisAnswer(Base):
     item_id: Mapped[str] = mapped_column(String(32))
     value: Mapped[int] = mapped_column(Integer)
     answered_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
+
+
+class Setting(Timestamped, Base):
+    """One office-wide setting (see migration 0005): a key and its text value."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012

@@ -11,6 +11,7 @@ from desktop.domain.diagnosis import DiagnosisKind
 from desktop.store.database import Database
 from desktop.store.diagnosis_service import DiagnosisError, DiagnosisService
 from desktop.store.diagnosis_views import DiagnosisViews, ViewFilter
+from desktop.store.errors import UserFacingError
 from desktop.store.framework_service import FrameworkService
 from desktop.store.models import DiagnosisStatus
 from tests.domain.framework_data import small_data, small_framework
@@ -159,6 +160,26 @@ def test_the_bundled_framework_is_stored_once_on_first_use(db: Database) -> None
     assert framework.code == "municipal-dx"
     assert service.current()[0] == first_id
     assert [i.code for i in service.frameworks()] == ["municipal-dx"]
+
+
+def test_an_office_framework_chosen_for_use_is_where_new_diagnoses_start(
+    db: Database, factory: RosterFactory, service: DiagnosisService, frameworks: FrameworkService
+) -> None:
+    bundled_id, _bundled = frameworks.current()
+    assert frameworks.in_use_code() == "municipal-dx"
+    with pytest.raises(UserFacingError, match="登録されていません"):
+        frameworks.use("no-such")
+
+    frameworks.use("test-fw")
+    assert FrameworkService(db).in_use_code() == "test-fw"  # kept in the database, not in the service
+    learner = factory.learner(factory.organization())
+    [diagnosis_id] = service.start([learner.id], DiagnosisKind.PRE)
+    assert service.state(diagnosis_id).framework.code == "test-fw"
+    in_use = {(i.code, i.framework_version) for i in frameworks.frameworks() if i.in_use}
+    assert in_use == {("test-fw", 1)}
+
+    frameworks.use("municipal-dx")
+    assert frameworks.current()[0] == bundled_id
 
 
 def test_heatmap_takes_each_learners_latest_and_averages_by_department_and_role(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QPushButton
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -164,3 +164,28 @@ def test_the_page_is_used_without_a_selection_for_a_whole_department(
     assert infos and f"{count}名の定期診断を用意しました" in infos[0]
     periodic = DiagnosisService(demo_db).rows(kind=DiagnosisKind.PERIODIC)
     assert len(periodic) == count
+
+
+def test_the_framework_button_manages_frameworks_and_the_page_shows_the_one_in_use(
+    qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.domain.framework import framework_from_data
+    from desktop.domain.framework_edit import copy_as_new
+    from desktop.ui.framework_list_dialog import FrameworkListDialog
+
+    page = loaded(qtbot, demo_db)
+    assert "自治体職員DXスキル診断 第1版" in page.framework_label.text()
+
+    def exec_dialog(dialog: FrameworkListDialog) -> int:
+        _id, bundled = page.service.frameworks.current()
+        own = copy_as_new(bundled.to_data(), "minato-dx", "みなと市DX診断")
+        page.service.frameworks.save(framework_from_data(own, "test"), "test")
+        dialog.reload()
+        dialog.table.selectRow(next(r for r, i in enumerate(dialog._infos) if i.code == "minato-dx"))
+        dialog.use_selected()
+        return 0
+
+    monkeypatch.setattr(FrameworkListDialog, "exec", exec_dialog)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: QMessageBox.StandardButton.Ok)
+    page.findChild(QPushButton, "frameworkButton").click()
+    qtbot.waitUntil(lambda: "みなと市DX診断 第1版" in page.framework_label.text())

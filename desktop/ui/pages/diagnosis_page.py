@@ -192,6 +192,7 @@ class DiagnosisPage(QWidget):
             "answerSheetButton": self.print_answer_sheets,
             "templateButton": self.write_template,
             "importButton": self.import_answers,
+            "frameworkButton": self.manage_frameworks,
         }
         for name, slot in buttons.items():
             child(form, QPushButton, name).clicked.connect(slot)
@@ -461,6 +462,14 @@ class DiagnosisPage(QWidget):
             return
         QMessageBox.information(self, "一括取込", result.summary())
         self.reload()
+
+    def manage_frameworks(self) -> None:
+        from desktop.ui.framework_list_dialog import FrameworkListDialog
+
+        dialog = FrameworkListDialog(self.service.frameworks, self)
+        dialog.exec()
+        if dialog.changed:
+            self.reload()
 
     def _save_path(self, suggested: str, pattern: str) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(self, "保存先", str(Path.home() / suggested), pattern)
