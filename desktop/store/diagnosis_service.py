@@ -50,6 +50,7 @@ class LearnerRef:
     organization: str
     department: str
     role_text: str  # the roster's 育成区分, as typed
+    reading: str = ""  # フリガナ, for sorting by name
 
 
 @dataclass(frozen=True)
@@ -412,6 +413,7 @@ def learner_refs_in(session: Session, learner_ids: Iterable[int]) -> dict[int, L
                 Learner.organization_id,
                 Learner.department_id,
                 Learner.role,
+                Learner.furigana,
             ).where(Learner.id.in_(ids[start : start + 500]))
         ):
             refs[row.id] = LearnerRef(
@@ -421,6 +423,7 @@ def learner_refs_in(session: Session, learner_ids: Iterable[int]) -> dict[int, L
                 organizations.get(row.organization_id, ""),
                 paths.get(row.department_id, "") if row.department_id else "",
                 row.role or "",
+                row.furigana or "",
             )
     return refs
 

@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop.domain.framework import Framework
 from desktop.store.diagnosis_views import Effect, EffectGroup, EffectRow, GroupMean, Heatmap, HeatRow
 from desktop.ui.records_model import format_date
+from desktop.ui.sorting import number_key, reading_keys, sorted_rows
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -113,9 +114,17 @@ class _TextColumn:
     numeric: bool = False
 
 
-def _number_key(number: str) -> str:
-    # Numbers of different lengths sort by value where they are numeric, as in the 名簿.
-    return f"{len(number):03d}{number}"
+def _name_key(rows: Sequence[HeatRow | EffectRow]) -> Callable[[Any], Any]:
+    """Sorting by 氏名 follows the フリガナ; the keys are made once, for the whole list."""
+    learners = [r.learner for r in rows]
+    keys = dict(
+        zip(
+            (learner.id for learner in learners),
+            reading_keys([learner.reading for learner in learners], [learner.name for learner in learners]),
+            strict=True,
+        )
+    )
+    return lambda r: keys[r.learner.id]
 
 
 class _CategoryTable(QAbstractTableModel):
@@ -199,6 +208,19 @@ class _CategoryTable(QAbstractTableModel):
     def _category_data(self, row: Any, category_id: str, role: int) -> Any:
         raise NotImplementedError
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < self.columnCount() or not self._rows:
+            return
+        if column < len(self._columns):
+            text = self._columns[column]
+            key: Callable[[Any], Any] = text.sort or text.text
+        else:
+            category_id = self.category_id(column) or ""
+            key = lambda row: self._category_data(row, category_id, SORT_ROLE)  # noqa: E731
+        self.beginResetModel()
+        self._rows = sorted_rows(self._rows, key, order, keep_last=self._total_row is not None)
+        self.endResetModel()
+
     def _reset(self, framework: Framework | None, columns: list[_TextColumn], rows: list[Any]) -> None:
         self.beginResetModel()
         self._framework = framework
@@ -228,10 +250,8 @@ class HeatmapModel(_CategoryTable):
         rows: list[Any]
         if mode == "learners":
             columns = [
-                _TextColumn(
-                    "受講者番号", lambda r: r.learner.number, lambda r: _number_key(r.learner.number)
-                ),
-                _TextColumn("氏名", lambda r: r.learner.name),
+                _TextColumn("受講者番号", lambda r: r.learner.number, lambda r: number_key(r.learner.number)),
+                _TextColumn("氏名", lambda r: r.learner.name, _name_key(heatmap.rows)),
                 _TextColumn("所属", lambda r: r.learner.department),
                 _TextColumn("育成区分", lambda r: r.role_name),
             ]
@@ -300,10 +320,8 @@ class EffectModel(_CategoryTable):
         rows: list[Any]
         if mode == "learners":
             columns = [
-                _TextColumn(
-                    "受講者番号", lambda r: r.learner.number, lambda r: _number_key(r.learner.number)
-                ),
-                _TextColumn("氏名", lambda r: r.learner.name),
+                _TextColumn("受講者番号", lambda r: r.learner.number, lambda r: number_key(r.learner.number)),
+                _TextColumn("氏名", lambda r: r.learner.name, _name_key(effect.rows)),
                 _TextColumn("所属", lambda r: r.learner.department),
                 _TextColumn("事前日", lambda r: format_date(r.before_on), lambda r: r.before_on.isoformat()),
                 _TextColumn("事後日", lambda r: format_date(r.after_on), lambda r: r.after_on.isoformat()),

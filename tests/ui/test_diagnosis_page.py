@@ -60,8 +60,9 @@ def test_the_page_lists_learners_with_their_diagnoses_and_filters(
     page.search.setText(first.number)
     assert page.model.rowCount() == 1
 
-    assert page.heat_model.rowCount() > 10
+    qtbot.waitUntil(lambda: page.heat_model.rowCount() > 10)  # computed off the UI thread
     page.heat_mode.setCurrentIndex(page.heat_mode.findData("roles"))
+    qtbot.waitUntil(lambda: page.heat_model.mode == "roles")
     assert page.heat_model.rowCount() >= 2  # roles and the 全体 row
     assert page.effect_model.rowCount() > 0
 

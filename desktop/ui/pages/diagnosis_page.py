@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,94 +30,22 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.diagnosis import DiagnosisKind
-from desktop.domain.text import fold_for_search, fold_many
 from desktop.store.diagnosis_service import (
     METHOD_PAPER,
     DiagnosisService,
     LearnerOverview,
     overview,
 )
-from desktop.store.diagnosis_views import DiagnosisViews, ViewFilter
+from desktop.store.diagnosis_views import DiagnosisViews, Effect, Heatmap, ViewFilter
 from desktop.store.errors import UserFacingError
 from desktop.store.models import DiagnosisStatus
 from desktop.store.roster_service import RosterService
 from desktop.ui.forms import child, load_form
+from desktop.ui.overview_model import KINDS, OverviewModel
 from desktop.ui.workers import BackgroundTask
 
 if TYPE_CHECKING:
     from desktop.store.database import Database
-
-_KINDS = (DiagnosisKind.PRE, DiagnosisKind.POST, DiagnosisKind.PERIODIC)
-_HEADERS = ("受講者番号", "氏名", "所属", "育成区分", "事前", "事後", "定期")
-
-
-class OverviewModel(QAbstractTableModel):
-    """Learners with the newest diagnosis of each kind; filtered by folded text with list operations."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._all: list[LearnerOverview] = []
-        self._keys: list[str] = []
-        self._rows: list[LearnerOverview] = []
-
-    def set_rows(self, rows: list[LearnerOverview]) -> None:
-        self.beginResetModel()
-        self._all = rows
-        self._keys = fold_many([f"{r.learner.number} {r.learner.name} {r.learner.department}" for r in rows])
-        self._rows = rows
-        self.endResetModel()
-
-    def set_filter(self, text: str) -> None:
-        wanted = fold_for_search(text)
-        self.beginResetModel()
-        self._rows = (
-            [r for r, key in zip(self._all, self._keys, strict=True) if wanted in key]
-            if wanted
-            else self._all
-        )
-        self.endResetModel()
-
-    def row_at(self, row: int) -> LearnerOverview:
-        return self._rows[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section]
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        entry = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column < 4:
-                learner = entry.learner
-                return (
-                    learner.number,
-                    learner.name,
-                    learner.department,
-                    learner.role_text or "（一般職員）",
-                )[column]
-            mark = entry.latest.get(_KINDS[column - 4])
-            return mark.text if mark else "—"
-        if role == Qt.ItemDataRole.ForegroundRole and column >= 4:
-            mark = entry.latest.get(_KINDS[column - 4])
-            if mark is not None and mark.status is DiagnosisStatus.IN_PROGRESS:
-                from PySide6.QtGui import QColor
-
-                return QColor("#b35c00")
-        return None
 
 
 class DiagnosisPage(QWidget):
@@ -128,6 +56,8 @@ class DiagnosisPage(QWidget):
         self.views = DiagnosisViews(db, self.service.frameworks)
         self._roster = RosterService(db)
         self._loading: BackgroundTask | None = None
+        self._views_task: BackgroundTask | None = None
+        self._views_wanted: ViewFilter | None = None
         form = load_form("diagnosis_page.ui", self)
         self.table = child(form, QTableView, "learnerTable")
         self.heat_table = child(form, QTableView, "heatTable")
@@ -151,6 +81,7 @@ class DiagnosisPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.verticalHeader().setVisible(False)
         self.table.doubleClicked.connect(lambda _index: self.show_result())
+        self._sortable(self.table)
 
         from desktop.ui.heatmap_model import EffectModel, HeatmapModel
         from desktop.ui.level_legend import LevelLegend
@@ -159,6 +90,8 @@ class DiagnosisPage(QWidget):
         self.heat_table.setModel(self.heat_model)
         self.effect_model = EffectModel(self)
         self.effect_table.setModel(self.effect_model)
+        self._sortable(self.heat_table)
+        self._sortable(self.effect_table)
         legend_host = child(form, QWidget, "legendHost")
         legend_layout = QHBoxLayout(legend_host)
         legend_layout.setContentsMargins(0, 0, 0, 0)
@@ -168,7 +101,7 @@ class DiagnosisPage(QWidget):
         for department in self._roster.departments():
             self.department_combo.addItem(department.path, department.id)
         self.kind_combo.addItem("すべて", None)
-        for kind in _KINDS:
+        for kind in KINDS:
             self.kind_combo.addItem(kind.label, kind)
         self.year_combo.addItem("すべての年度", None)
         this_year = date.today().year if date.today().month >= 4 else date.today().year - 1
@@ -223,6 +156,7 @@ class DiagnosisPage(QWidget):
 
     def _loaded(self, rows: list[LearnerOverview]) -> None:
         self.model.set_rows(rows)
+        self._keep_sorted(self.table)
         self.model.set_filter(self.search.text())
         self.table.resizeColumnsToContents()
         done = sum(1 for r in rows if any(m.status is DiagnosisStatus.COMPLETED for m in r.latest.values()))
@@ -245,15 +179,30 @@ class DiagnosisPage(QWidget):
         )
 
     def _refresh_views(self) -> None:
+        """Heatmap and effect are computed off the UI thread; only the newest request is shown."""
         view = self._filter()
-        try:
-            heat = self.views.heatmap(view)
-            effect = self.views.effect(view)
-        except UserFacingError as exc:
-            self._warn(exc)
-            return
+        self._views_wanted = view
+        self.effect_summary.setText("集計中…")
+        self._views_task = BackgroundTask(
+            self,
+            lambda: (view, self.views.heatmap(view), self.views.effect(view)),
+            self._views_ready,
+            self._views_failed,
+        )
+        self._views_task.start()
+
+    def _views_failed(self, error: BaseException) -> None:
+        self.effect_summary.setText("")
+        self._warn(error)
+
+    def _views_ready(self, result: tuple[ViewFilter, Heatmap, Effect]) -> None:
+        view, heat, effect = result
+        if view != self._views_wanted:
+            return  # the filters changed while this was computed; a newer result is on its way
         self.heat_model.set_heatmap(heat, self.heat_mode.currentData() or "learners")
         self.effect_model.set_effect(effect, self.effect_mode.currentData() or "learners")
+        self._keep_sorted(self.heat_table)
+        self._keep_sorted(self.effect_table)
         self.heat_table.resizeColumnsToContents()
         self.effect_table.resizeColumnsToContents()
         if effect.rows:
@@ -262,6 +211,22 @@ class DiagnosisPage(QWidget):
             self.effect_summary.setText("事前と事後の両方の診断がある受講者はまだいません。")
 
     # -- helpers -------------------------------------------------------------
+
+    @staticmethod
+    def _sortable(table: QTableView) -> None:
+        """Header clicks sort; nothing is sorted until the user asks, so lists open in 所属・番号 order."""
+        header = table.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSectionsClickable(True)
+        header.sortIndicatorChanged.connect(lambda column, order: table.model().sort(column, order))
+
+    @staticmethod
+    def _keep_sorted(table: QTableView) -> None:
+        """Fresh rows keep the order the user chose."""
+        header = table.horizontalHeader()
+        if header.sortIndicatorSection() >= 0:
+            table.model().sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     def selected(self) -> list[LearnerOverview]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -279,9 +244,9 @@ class DiagnosisPage(QWidget):
         QMessageBox.warning(self, "スキル診断", message)
 
     def _ask_kind(self, title: str) -> DiagnosisKind | None:
-        labels = [k.label for k in _KINDS]
+        labels = [k.label for k in KINDS]
         label, ok = QInputDialog.getItem(self, title, "診断の種類:", labels, 0, False)
-        return _KINDS[labels.index(label)] if ok else None
+        return KINDS[labels.index(label)] if ok else None
 
     def _in_progress(self, entry: LearnerOverview) -> int | None:
         for mark in entry.latest.values():
