@@ -47,10 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     selftest = commands.add_parser("selftest", help="一時データベースで動作確認をして終了する")
     selftest.add_argument("--no-gui", action="store_true", help="画面部品の確認を省く")
-    from desktop import cli_diagnosis, cli_exchange
+    from desktop import cli_diagnosis, cli_exchange, cli_plan
 
     cli_exchange.add_commands(commands)
     cli_diagnosis.add_commands(commands)
+    cli_plan.add_commands(commands)
     return parser
 
 
@@ -62,6 +63,7 @@ def run_command(args: argparse.Namespace) -> int:
         "imports": _with_database,
         "diagnosis": _with_database,
         "framework": _with_database,
+        "plan": _with_database,
     }
     try:
         return handlers[args.command](args)
@@ -87,6 +89,10 @@ def _with_database(args: argparse.Namespace) -> int:
             from desktop import cli_diagnosis
 
             return cli_diagnosis.run(args, db)
+        if args.command == "plan":
+            from desktop import cli_plan
+
+            return cli_plan.run(args, db)
         return cli_exchange.run(args, db)
     finally:
         db.dispose()

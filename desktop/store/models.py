@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     Enum,
@@ -25,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from desktop.domain.diagnosis import DiagnosisKind
+from desktop.domain.plan import PlanStatus
 from desktop.domain.roster import LearnerKind, LearnerStatus, OrganizationKind, SizeClass
 
 NAMING_CONVENTION = {
@@ -377,3 +379,71 @@ class Setting(Timestamped, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class StoredCatalog(Timestamped, Base):
+    """A course catalogue with its learning paths, one per framework code (see migration 0006)."""
+
+    __tablename__ = "catalogs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    data_json: Mapped[str] = mapped_column(Text())
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(String(255))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class LearningPlan(Timestamped, Base):
+    """学習計画: one learner's plan for one 年度; revisions follow one another, one is current."""
+
+    __tablename__ = "learning_plans"
+    __table_args__ = (UniqueConstraint("learner_id", "fiscal_year", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="RESTRICT"), index=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[PlanStatus] = mapped_column(enum_column(PlanStatus))
+    period_start: Mapped[date] = mapped_column(Date())
+    period_end: Mapped[date] = mapped_column(Date())
+    hours_budget: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    goal: Mapped[str] = mapped_column(Text(), default="")
+    mentor: Mapped[str] = mapped_column(String(64), default="")
+    role_id: Mapped[str] = mapped_column(String(32))
+    role_name: Mapped[str] = mapped_column(String(128))
+    diagnosis_id: Mapped[int | None] = mapped_column(ForeignKey("diagnoses.id", ondelete="SET NULL"))
+    created_by: Mapped[str] = mapped_column(String(64))
+    status_by: Mapped[str] = mapped_column(String(64))
+    status_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class PlanLine(Base):
+    __tablename__ = "plan_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("learning_plans.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"))
+    month: Mapped[date] = mapped_column(Date())
+    hours: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    reason: Mapped[str] = mapped_column(String(16))
+    why: Mapped[str] = mapped_column(Text(), default="")
+
+
+class PlanStatusChange(Base):
+    __tablename__ = "plan_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("learning_plans.id", ondelete="CASCADE"), index=True)
+    status: Mapped[PlanStatus] = mapped_column(enum_column(PlanStatus))
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
+    note: Mapped[str] = mapped_column(Text(), default="")
