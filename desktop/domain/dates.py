@@ -95,27 +95,31 @@ def _parse_date(text: str) -> date | None:
     )
     if not normalized:
         return None
-    if _SERIAL.fullmatch(normalized):
-        return excel_serial_to_date(float(normalized))
-    if match := _COMPACT.fullmatch(normalized) or _WESTERN.fullmatch(normalized):
-        month, day = _month_day(match)
-        return _western(int(match["y"]), month, day)
-    if match := _WAREKI.fullmatch(normalized):
-        month, day = _month_day(match)
+    # The western forms all begin with a digit and the 和暦 forms never do, so the
+    # first character picks the patterns worth trying (each miss costs a regex call).
+    if "0" <= normalized[0] <= "9":
+        if _SERIAL.fullmatch(normalized):
+            return excel_serial_to_date(float(normalized))
+        if match := _COMPACT.fullmatch(normalized):
+            return _western(int(match["y"]), *_month_day(match["m"], match["d"]))
+        if match := _WESTERN.fullmatch(normalized):
+            return _western(
+                int(match["y"]), *_month_day(match["m1"] or match["m2"], match["d1"] or match["d2"])
+            )
+    elif match := _WAREKI.fullmatch(normalized):
+        month, day = _month_day(match["m1"] or match["m2"], match["d1"] or match["d2"])
         year = 1 if match["y"] == "元" else int(match["y"])
         return _wareki(_ERA_BY_TOKEN[match["era"]], year, month, day)
     raise DateParseError(_UNREADABLE)
 
 
-def _month_day(match: re.Match[str]) -> tuple[int, int]:
-    groups = match.groupdict()
-    month = groups.get("m") or groups.get("m1") or groups["m2"]
-    day = groups.get("d") or groups.get("d1") or groups["d2"]
+def _month_day(month_text: str, day_text: str) -> tuple[int, int]:
+    month, day = int(month_text), int(day_text)
     # 2024/13/01 is more likely a typo or a day-first date than a date that
     # happens not to exist, so it gets the message that shows the expected forms.
-    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+    if not (1 <= month <= 12 and 1 <= day <= 31):
         raise DateParseError(_UNREADABLE)
-    return int(month), int(day)
+    return month, day
 
 
 def _western(year: int, month: int, day: int) -> date:
@@ -126,23 +130,28 @@ def _western(year: int, month: int, day: int) -> date:
 
 
 def _wareki(era: _Era, year: int, month: int, day: int) -> date:
-    typed = f"{era.name}{_year_text(year)}{month}月{day}日"
     if year == 0:
         raise DateParseError(f"{era.name}0年はありません（元年から数えます）。")
     try:
         result = date(era.start.year + year - 1, month, day)
     except ValueError:
-        raise DateParseError(f"{typed}は存在しない日付です。") from None
+        raise DateParseError(f"{_typed(era, year, month, day)}は存在しない日付です。") from None
     if result < era.start:
         first = f"{_year_text(1)}{era.start.month}月{era.start.day}日"
-        raise DateParseError(f"{typed}は存在しません（{era.name}は{first}から）。")
+        raise DateParseError(f"{_typed(era, year, month, day)}は存在しません（{era.name}は{first}から）。")
     last = _LAST_DAY.get(era.name)
     if last is not None and result > last:
         last_year = last.year - era.start.year + 1
         raise DateParseError(
-            f"{typed}は存在しません（{era.name}は{_year_text(last_year)}{last.month}月{last.day}日まで）。"
+            f"{_typed(era, year, month, day)}は存在しません"
+            f"（{era.name}は{_year_text(last_year)}{last.month}月{last.day}日まで）。"
         )
     return result
+
+
+def _typed(era: _Era, year: int, month: int, day: int) -> str:
+    """The 和暦 date as the clerk meant it, for a message (only built when there is one)."""
+    return f"{era.name}{_year_text(year)}{month}月{day}日"
 
 
 def _year_text(year: int, *, gannen: bool = True) -> str:

@@ -139,85 +139,89 @@ FIELD_LABELS = {
 
 
 def _nfkc_trim(value: str) -> str:
-    # nfkc() inlined: this runs five times on each row of a 50,000-row import.
+    # nfkc() inlined: an import runs this on several fields of each of 50,000 rows.
     return (value if is_normalized("NFKC", value) else normalize("NFKC", value)).strip()
 
 
 def validate_learner(draft: LearnerDraft, today: date) -> tuple[CleanLearner | None, list[FieldProblem]]:
     """Normalise a draft and list every problem, in the order of the form's fields."""
+    # An import calls this on every row, so it skips what costs per call and adds
+    # nothing: no helper closure for the rare problem, no NFKC call for a blank or
+    # ASCII field, and CleanLearner built positionally (keywords cost 0.4 µs a call).
     problems: list[FieldProblem] = []
-
-    def bad(field_name: str, message: str) -> None:
-        problems.append(FieldProblem(field_name, message))
+    append = problems.append
 
     organization_name = normalize_name(draft.organization_name)
     department_name = normalize_name(draft.department_name)
     if draft.organization_id is None and not organization_name:
-        bad("organization_id", "団体を選ぶか、団体名を入力してください。")
+        append(FieldProblem("organization_id", "団体を選ぶか、団体名を入力してください。"))
 
-    number = _nfkc_trim(draft.number)
+    # NFKC leaves ASCII as it is, and numbers and e-mail addresses nearly always
+    # are: a strip then does the work of _nfkc_trim without a call per row.
+    number = draft.number.strip() if draft.number.isascii() else _nfkc_trim(draft.number)
     if not number:
-        bad("number", "受講者番号を入力してください。")
+        append(FieldProblem("number", "受講者番号を入力してください。"))
     elif len(number) > LEARNER_NUMBER_MAX:
-        bad("number", f"受講者番号は{LEARNER_NUMBER_MAX}文字以内で入力してください。")
+        append(FieldProblem("number", f"受講者番号は{LEARNER_NUMBER_MAX}文字以内で入力してください。"))
     elif not _LEARNER_NUMBER.match(number):
-        bad("number", "受講者番号は英数字・ハイフン・アンダースコアで入力してください。")
+        append(FieldProblem("number", "受講者番号は英数字・ハイフン・アンダースコアで入力してください。"))
 
     name = normalize_name(draft.name)
     if not name:
-        bad("name", "氏名を入力してください。")
+        append(FieldProblem("name", "氏名を入力してください。"))
     elif len(name) > NAME_MAX:
-        bad("name", f"氏名は{NAME_MAX}文字以内で入力してください。")
+        append(FieldProblem("name", f"氏名は{NAME_MAX}文字以内で入力してください。"))
 
     furigana = normalize_reading(draft.furigana)
     if not furigana:
-        bad("furigana", "フリガナを入力してください。")
+        append(FieldProblem("furigana", "フリガナを入力してください。"))
     elif not is_kana_reading(furigana):
-        bad("furigana", "フリガナはカタカナ（またはひらがな）で入力してください。")
+        append(FieldProblem("furigana", "フリガナはカタカナ（またはひらがな）で入力してください。"))
     elif len(furigana) > NAME_MAX:
-        bad("furigana", f"フリガナは{NAME_MAX}文字以内で入力してください。")
+        append(FieldProblem("furigana", f"フリガナは{NAME_MAX}文字以内で入力してください。"))
 
-    email = _nfkc_trim(draft.email)
+    email = draft.email.strip() if draft.email.isascii() else _nfkc_trim(draft.email)
     if email and (len(email) > EMAIL_MAX or not _EMAIL.match(email)):
-        bad("email", "メールアドレスの形式が正しくありません（例: taro@example.lg.jp）。")
+        append(FieldProblem("email", "メールアドレスの形式が正しくありません（例: taro@example.lg.jp）。"))
 
-    job_title = _nfkc_trim(draft.job_title)
+    job_title = _nfkc_trim(draft.job_title) if draft.job_title else ""
     if len(job_title) > JOB_TITLE_MAX:
-        bad("job_title", f"職名は{JOB_TITLE_MAX}文字以内で入力してください。")
+        append(FieldProblem("job_title", f"職名は{JOB_TITLE_MAX}文字以内で入力してください。"))
 
-    insured = _nfkc_trim(draft.insured_number).replace("-", "")
+    insured = _nfkc_trim(draft.insured_number).replace("-", "") if draft.insured_number else ""
     if insured and not _INSURED_NUMBER.match(insured):
-        bad("insured_number", "雇用保険被保険者番号は11桁の数字で入力してください。")
+        append(FieldProblem("insured_number", "雇用保険被保険者番号は11桁の数字で入力してください。"))
 
-    if draft.birth_date is not None:
-        if draft.birth_date > today:
-            bad("birth_date", "生年月日が未来の日付になっています。")
-        elif draft.birth_date.year < 1900:
-            bad("birth_date", "生年月日が古すぎます。")
+    birth_date = draft.birth_date
+    if birth_date is not None:
+        if birth_date > today:
+            append(FieldProblem("birth_date", "生年月日が未来の日付になっています。"))
+        elif birth_date.year < 1900:
+            append(FieldProblem("birth_date", "生年月日が古すぎます。"))
 
     notes = draft.notes.strip()
     if len(notes) > NOTES_MAX:
-        bad("notes", f"備考は{NOTES_MAX}文字以内で入力してください。")
+        append(FieldProblem("notes", f"備考は{NOTES_MAX}文字以内で入力してください。"))
 
     if problems:
         return None, problems
-    return (
-        CleanLearner(
-            organization_id=draft.organization_id,
-            organization_name=organization_name,
-            department_name=department_name,
-            number=number,
-            name=name,
-            furigana=furigana,
-            email=email or None,
-            department_id=draft.department_id,
-            job_title=job_title or None,
-            kind=draft.kind,
-            role=_nfkc_trim(draft.role) or None,
-            status=draft.status,
-            birth_date=draft.birth_date,
-            insured_number=insured or None,
-            notes=notes or None,
-        ),
-        [],
+    role = _nfkc_trim(draft.role) if draft.role else ""
+    # In CleanLearner's field order.
+    clean = CleanLearner(
+        draft.organization_id,
+        organization_name,
+        number,
+        name,
+        furigana,
+        email or None,
+        draft.department_id,
+        department_name,
+        job_title or None,
+        draft.kind,
+        role or None,
+        draft.status,
+        birth_date,
+        insured or None,
+        notes or None,
     )
+    return clean, problems

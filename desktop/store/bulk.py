@@ -22,16 +22,22 @@ from sqlalchemy.orm import Session
 _sqlite_datetime = partial(datetime.isoformat, sep=" ", timespec="microseconds")
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 _sqlite_ready = False
+_EMPTY: dict[object, None] = {}  # its get answers None for anything, in C
 
 
 def _prepare_sqlite() -> None:
-    """Bind dates, times and decimals as SQLAlchemy stores them in SQLite (text)."""
+    """Bind dates, times and decimals as SQLAlchemy stores them in SQLite (text); None at once."""
     global _sqlite_ready
     if _sqlite_ready:
         return
     sqlite3.register_adapter(date, date.isoformat)
     sqlite3.register_adapter(datetime, _sqlite_datetime)
     sqlite3.register_adapter(Decimal, str)
+    # sqlite3 binds a None only after looking it up among the adapters and then
+    # looking for __adapt__ and __conform__ on two classes; an adapter found at
+    # once, which answers None in C, binds the same NULL for a tenth of the
+    # insert's time in a 50,000-row roster, which binds 150,000 of them.
+    sqlite3.register_adapter(type(None), _EMPTY.get)
     _sqlite_ready = True
 
 
@@ -51,6 +57,16 @@ def date_binder(session: Session) -> Callable[[date], date | str]:
     of a 50,000-row roster insert. Other drivers take the objects themselves.
     """
     return _sqlite_text if session.connection().dialect.name == "sqlite" else _as_is
+
+
+def day_binder(session: Session) -> Callable[[date], date | str]:
+    """Calendar dates, for a DATE column, as the driver stores them.
+
+    For SQLite that is date.isoformat itself, called in C: date_binder's check
+    for a time of day is a Python call on each of 50,000 birth dates. Like
+    SQLAlchemy's SQLite DATE, it keeps only the date of a datetime.
+    """
+    return date.isoformat if session.connection().dialect.name == "sqlite" else _as_is
 
 
 def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:

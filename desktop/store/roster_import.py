@@ -24,7 +24,7 @@ from desktop.domain.roster import CleanLearner, LearnerKind, LearnerStatus, Orga
 from desktop.exchange.columns import guess_mapping, missing_required
 from desktop.exchange.roster_file import COLUMN_BY_KEY, ROSTER_COLUMNS, RosterLine, RosterRowReader
 from desktop.exchange.tabular import TableInfo, open_table
-from desktop.store.bulk import date_binder, insert_rows
+from desktop.store.bulk import date_binder, day_binder, insert_rows
 from desktop.store.database import Database
 from desktop.store.errors import ConflictError
 from desktop.store.import_common import (
@@ -235,20 +235,32 @@ class RosterImporter:
         progress: Progress | None = None,
     ) -> RosterImportResult:
         with file_errors(), cyclic_gc_paused(), self._db.transaction() as session:
-            analysis = self._analyse(session, source, options, progress, keep_lines=False)
-            preview = analysis.preview
-            refuse_if_changed(source.path, expected_sha256, preview.sha256)
-            if preview.problems and not options.valid_rows_only:
-                raise ImportRejected(preview.file_name, preview.problems)
-            if not analysis.planned and not analysis.to_retire and preview.problems:
-                raise ImportRejected(
-                    preview.file_name,
-                    preview.problems,
-                    f"{preview.file_name} には取り込める行がありません。何も取り込みませんでした。",
-                )
-            if progress is not None:
-                progress(preview.row_count)  # the last moment a 中止 stops the import cleanly
-            return self._write(session, analysis, options)
+            # The analysis dies as _import returns, before the collector is back on: left
+            # alive, its 50,000 rows would all be walked by that collector's first pass.
+            return self._import(session, source, options, expected_sha256, progress)
+
+    def _import(
+        self,
+        session: Session,
+        source: RosterSource,
+        options: RosterImportOptions,
+        expected_sha256: str | None,
+        progress: Progress | None,
+    ) -> RosterImportResult:
+        analysis = self._analyse(session, source, options, progress, keep_lines=False)
+        preview = analysis.preview
+        refuse_if_changed(source.path, expected_sha256, preview.sha256)
+        if preview.problems and not options.valid_rows_only:
+            raise ImportRejected(preview.file_name, preview.problems)
+        if not analysis.planned and not analysis.to_retire and preview.problems:
+            raise ImportRejected(
+                preview.file_name,
+                preview.problems,
+                f"{preview.file_name} には取り込める行がありません。何も取り込みませんでした。",
+            )
+        if progress is not None:
+            progress(preview.row_count)  # the last moment a 中止 stops the import cleanly
+        return self._write(session, analysis, options)
 
     # -- analysis ----------------------------------------------------------
 
@@ -507,8 +519,8 @@ class RosterImporter:
 
         department_ids = self._departments(session, analysis, org_ids, batch.id, changes)
         new_rows: list[tuple[Any, ...]] = []
-        bind_date = date_binder(session)
-        stamp = bind_date(now)
+        stamp = date_binder(session)(now)
+        bind_day = day_binder(session)
         batch_id = batch.id  # an ORM attribute read costs 0.5 µs; this loop runs per row
         updated = unchanged = 0
         table = table_of(Learner)
@@ -539,7 +551,7 @@ class RosterImporter:
                         _KIND_CODES[kind],
                         clean.role,
                         _STATUS_CODES[clean.status],
-                        bind_date(clean.birth_date) if clean.birth_date else None,
+                        bind_day(clean.birth_date) if clean.birth_date else None,
                         clean.insured_number,
                         clean.notes,
                         batch_id,
