@@ -45,6 +45,15 @@ def diagnosed(db: Database, factory: RosterFactory, number: str, role: str, leve
     return learner.id
 
 
+def drafted(db: Database, factory: RosterFactory) -> tuple[PlanService, int, int, int]:
+    """A 一般職員 learner diagnosed at level 2 with a saved draft: the service, learner, plan and its version."""
+    learner = diagnosed(db, factory, "A1", "一般職員", 2)
+    service = PlanService(db)
+    [(_entry, plan_id, _text)] = service.save_drafts(service.propose([learner], SETTINGS), SETTINGS)
+    assert plan_id is not None
+    return service, learner, plan_id, plan_rows(db, learner)[0].version
+
+
 def plan_rows(db: Database, learner_id: int) -> list[LearningPlan]:
     with db.transaction() as session:
         plans = list(session.scalars(select(LearningPlan).where(LearningPlan.learner_id == learner_id)))
@@ -110,11 +119,7 @@ def test_completed_courses_are_not_proposed_again(db: Database, factory: RosterF
 def test_status_moves_in_order_with_who_and_when_and_a_stale_screen_is_refused(
     db: Database, factory: RosterFactory
 ) -> None:
-    learner = diagnosed(db, factory, "A1", "一般職員", 2)
-    service = PlanService(db)
-    [(_entry, plan_id, _text)] = service.save_drafts(service.propose([learner], SETTINGS), SETTINGS)
-    assert plan_id is not None
-    version = plan_rows(db, learner)[0].version
+    service, _learner, plan_id, version = drafted(db, factory)
 
     with pytest.raises(PlanError, match="下書きの計画を完了にすることはできません"):
         service.set_status(plan_id, PlanStatus.DONE, version)
@@ -143,10 +148,7 @@ def test_status_moves_in_order_with_who_and_when_and_a_stale_screen_is_refused(
 def test_an_approved_plan_is_frozen_and_a_revision_carries_its_lines_into_a_new_draft(
     db: Database, factory: RosterFactory
 ) -> None:
-    learner = diagnosed(db, factory, "A1", "一般職員", 2)
-    service = PlanService(db)
-    [(_entry, plan_id, _text)] = service.save_drafts(service.propose([learner], SETTINGS), SETTINGS)
-    assert plan_id is not None
+    service, learner, plan_id, _version = drafted(db, factory)
     codes = line_codes(db, plan_id)
     version = service.update_draft(
         plan_id,
@@ -179,11 +181,7 @@ def test_an_approved_plan_is_frozen_and_a_revision_carries_its_lines_into_a_new_
 def test_a_draft_refuses_months_outside_its_period_and_a_course_twice(
     db: Database, factory: RosterFactory
 ) -> None:
-    learner = diagnosed(db, factory, "A1", "一般職員", 2)
-    service = PlanService(db)
-    [(_entry, plan_id, _text)] = service.save_drafts(service.propose([learner], SETTINGS), SETTINGS)
-    assert plan_id is not None
-    version = plan_rows(db, learner)[0].version
+    service, _learner, plan_id, version = drafted(db, factory)
     code = line_codes(db, plan_id)[0]
     with pytest.raises(PlanError, match="2026年01月は計画期間"):
         service.update_draft(
