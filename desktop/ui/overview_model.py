@@ -28,8 +28,10 @@ class OverviewModel(QAbstractTableModel):
         self._keys: list[str] = []
         self._rows: list[LearnerOverview] = []
         self._filter_text = ""
+        self._name_keys: dict[int, Any] | None = None
 
     def set_rows(self, rows: list[LearnerOverview]) -> None:
+        self._name_keys = None
         self.beginResetModel()
         self._all = rows
         self._keys = fold_many([f"{r.learner.number} {r.learner.name} {r.learner.department}" for r in rows])
@@ -51,14 +53,16 @@ class OverviewModel(QAbstractTableModel):
         if column == 0:
             return lambda r: number_key(r.learner.number)
         if column == 1:
-            learners = [r.learner for r in self._all]
-            keys = dict(
-                zip(
-                    (x.id for x in learners),
-                    reading_keys([x.reading for x in learners], [x.name for x in learners]),
-                    strict=True,
+            if self._name_keys is None:  # made once per load: a batch over every learner
+                learners = [r.learner for r in self._all]
+                self._name_keys = dict(
+                    zip(
+                        (x.id for x in learners),
+                        reading_keys([x.reading for x in learners], [x.name for x in learners]),
+                        strict=True,
+                    )
                 )
-            )
+            keys = self._name_keys
             return lambda r: keys[r.learner.id]
         if column == 2:
             return lambda r: r.learner.department
