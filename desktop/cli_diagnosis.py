@@ -123,7 +123,7 @@ def _department_id(db: Database, name: str, organization_id: int | None) -> int:
     return matches[0].id
 
 
-def _learner_ids(db: Database, args: argparse.Namespace) -> list[int]:
+def learner_ids_for(db: Database, args: argparse.Namespace) -> list[int]:
     from desktop.store.diagnosis_service import DiagnosisService
     from desktop.store.roster_service import RosterService
 
@@ -154,7 +154,7 @@ def _template(args: argparse.Namespace, db: Database) -> int:
     _framework_id, framework = service.frameworks.current()
     from desktop.store.diagnosis_service import learner_refs
 
-    refs = learner_refs(db, _learner_ids(db, args))
+    refs = learner_refs(db, learner_ids_for(db, args))
     learners = [TemplateLearner(r.organization, r.number, r.name, r.department) for r in refs.values()]
     write_answer_template(args.out, framework, learners, args.kind)
     print(
@@ -176,7 +176,7 @@ def _print_results(args: argparse.Namespace, db: Database) -> int:
     from desktop.diagnosis_printing import latest_completed, result_sheets
     from desktop.reports.diagnosis_sheet import write_result_sheets
 
-    diagnosis_ids = latest_completed(db, _learner_ids(db, args), args.kind)
+    diagnosis_ids = latest_completed(db, learner_ids_for(db, args), args.kind)
     if not diagnosis_ids:
         raise NotFound("印刷できる完了した診断がありません。")
     write_result_sheets(args.out, result_sheets(db, diagnosis_ids), date.today())
@@ -194,7 +194,7 @@ def _answer_sheets(args: argparse.Namespace, db: Database) -> int:
         if args.blank
         else [
             AnswerSheetLearner(r.number, r.name, r.organization, r.department)
-            for r in learner_refs(db, _learner_ids(db, args)).values()
+            for r in learner_refs(db, learner_ids_for(db, args)).values()
         ]
     )
     write_answer_sheets(args.out, framework, learners, args.kind.label, date.today())

@@ -46,7 +46,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace, db: Database) -> int:
-    from desktop.cli_diagnosis import _learner_ids
+    from desktop.cli_diagnosis import learner_ids_for
     from desktop.store.plan_service import PlanService, PlanSettings
 
     year = args.fiscal_year or fiscal_year_of(date.today())
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, db: Database) -> int:
     settings = PlanSettings(year, args.hours, args.months, start)
     service = PlanService(db)
     _framework_id, _framework = service.frameworks.current()  # the bundled framework on a fresh database
-    proposals = service.propose(_learner_ids(db, args), settings)
+    proposals = service.propose(learner_ids_for(db, args), settings)
     outcomes = service.save_drafts(proposals, settings)
     made = 0
     for entry, plan_id, outcome in outcomes:

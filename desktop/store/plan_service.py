@@ -104,7 +104,10 @@ class PlanService:
     # -- proposing -----------------------------------------------------------
 
     def propose(self, learner_ids: Sequence[int], settings: PlanSettings) -> list[LearnerProposal]:
-        """A proposal per learner from their latest completed diagnosis; nothing is written."""
+        """A proposal per learner from their latest completed diagnosis; no plan is written.
+
+        (A fresh database stores the bundled catalogue here, on first use.)
+        """
         start, _end = settings.period()
         months = settings.months_inside()
         with self._db.transaction() as session:
