@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop.domain.framework import Framework
 from desktop.store.diagnosis_views import Effect, EffectGroup, EffectRow, GroupMean, Heatmap, HeatRow
 from desktop.ui.records_model import format_date
-from desktop.ui.sorting import number_key, reading_keys, sorted_rows
+from desktop.ui.sorting import number_order, reading_keys, sorted_rows
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -250,7 +250,9 @@ class HeatmapModel(_CategoryTable):
         rows: list[Any]
         if mode == "learners":
             columns = [
-                _TextColumn("受講者番号", lambda r: r.learner.number, lambda r: number_key(r.learner.number)),
+                _TextColumn(
+                    "受講者番号", lambda r: r.learner.number, lambda r: number_order(r.learner.number)
+                ),
                 _TextColumn("氏名", lambda r: r.learner.name, _name_key(heatmap.rows)),
                 _TextColumn("所属", lambda r: r.learner.department),
                 _TextColumn("育成区分", lambda r: r.role_name),
@@ -320,7 +322,9 @@ class EffectModel(_CategoryTable):
         rows: list[Any]
         if mode == "learners":
             columns = [
-                _TextColumn("受講者番号", lambda r: r.learner.number, lambda r: number_key(r.learner.number)),
+                _TextColumn(
+                    "受講者番号", lambda r: r.learner.number, lambda r: number_order(r.learner.number)
+                ),
                 _TextColumn("氏名", lambda r: r.learner.name, _name_key(effect.rows)),
                 _TextColumn("所属", lambda r: r.learner.department),
                 _TextColumn("事前日", lambda r: format_date(r.before_on), lambda r: r.before_on.isoformat()),

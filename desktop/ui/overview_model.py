@@ -13,7 +13,7 @@ from desktop.domain.diagnosis import DiagnosisKind
 from desktop.domain.text import fold_for_search, fold_many
 from desktop.store.diagnosis_service import LearnerOverview
 from desktop.store.models import DiagnosisStatus
-from desktop.ui.sorting import number_key, reading_keys
+from desktop.ui.sorting import number_order, reading_keys
 
 KINDS = (DiagnosisKind.PRE, DiagnosisKind.POST, DiagnosisKind.PERIODIC)
 _HEADERS = ("受講者番号", "氏名", "所属", "育成区分", "事前", "事後", "定期")
@@ -51,7 +51,7 @@ class OverviewModel(QAbstractTableModel):
 
     def _sort_key(self, column: int) -> Callable[[LearnerOverview], Any]:
         if column == 0:
-            return lambda r: number_key(r.learner.number)
+            return lambda r: number_order(r.learner.number)
         if column == 1:
             if self._name_keys is None:  # made once per load: a batch over every learner
                 learners = [r.learner for r in self._all]

@@ -27,6 +27,7 @@ from PySide6.QtGui import QBrush, QColor
 from desktop.domain.roster import LearnerKind, LearnerStatus
 from desktop.domain.text import fold_for_search, fold_many, reading_sort_keys
 from desktop.store.roster_service import RosterRow
+from desktop.ui.sorting import number_order
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -93,7 +94,7 @@ def sort_keys(rows: Sequence[RosterRow], column: int) -> list[str]:
     # the sort compares strings in C instead of tuples in Python.
     if column == COL_NUMBER:
         # Numbers of different lengths sort by value where they are numeric.
-        return [f"{len(row.number):03d}{row.number}" for row in rows]
+        return [number_order(row.number) for row in rows]
     readings = ["\x00".join(key) for key in reading_sort_keys([row.furigana for row in rows])]
     if column in _READING_COLUMNS:
         return [f"{reading}\x00{row.number}" for reading, row in zip(readings, rows, strict=True)]

@@ -12,7 +12,7 @@ from desktop.domain.text import reading_sort_keys
 T = TypeVar("T")
 
 
-def number_key(number: str) -> str:
+def number_order(number: str) -> str:
     # Numbers of different lengths sort by value where they are numeric, as in the 名簿.
     return f"{len(number):03d}{number}"
 
