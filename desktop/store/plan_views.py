@@ -20,12 +20,15 @@ from sqlalchemy.orm import Session
 from desktop.domain.plan import PlanStatus
 from desktop.domain.plan_progress import LineProgress, PlanProgress, RecordFacts, line_progress, plan_progress
 from desktop.domain.plan_proposal import Reason
+from desktop.domain.roster import LearnerStatus
 from desktop.store.database import Database
-from desktop.store.diagnosis_service import LearnerRef
+from desktop.store.diagnosis_service import LearnerRef, department_and_below, learner_refs_in
 from desktop.store.errors import NotFoundError
 from desktop.store.models import (
     Course,
     Department,
+    Diagnosis,
+    DiagnosisStatus,
     Learner,
     LearningPlan,
     Organization,
@@ -35,11 +38,6 @@ from desktop.store.models import (
     TrainingStatus,
 )
 from desktop.store.roster_service import department_paths
-from desktop.store.settings import read_setting, write_setting
-
-APPROVAL_BOXES = "plan.approval_boxes"
-DEFAULT_APPROVAL_BOXES = ("本人", "ラーニングパートナー", "所属長")
-MAX_APPROVAL_BOXES = 6
 
 
 @dataclass(frozen=True)
@@ -194,6 +192,34 @@ def plan_rows(
     return rows
 
 
+@dataclass(frozen=True)
+class PlanOverviewRow:
+    """A learner on the 学習計画 page: their current plan for the 年度, if any."""
+
+    learner: LearnerRef
+    diagnosed: bool  # has a completed diagnosis to propose from
+    plan: PlanRow | None
+
+
+def plan_overview(
+    db: Database, fiscal_year: int, department_id: int | None = None, *, today: date | None = None
+) -> list[PlanOverviewRow]:
+    """Every learner still on the roster (of a 所属 and below), in 団体・番号 order, with the 年度's plan."""
+    with db.transaction() as session:
+        query = select(Learner.id).where(Learner.status != LearnerStatus.RETIRED)
+        if department_id is not None:
+            query = query.where(Learner.department_id.in_(department_and_below(session, department_id)))
+        ids = list(session.scalars(query.order_by(Learner.organization_id, Learner.number)))
+        refs = learner_refs_in(session, ids)
+        diagnosed = set(
+            session.scalars(
+                select(Diagnosis.learner_id).where(Diagnosis.status == DiagnosisStatus.COMPLETED).distinct()
+            )
+        )
+    plans = {row.learner.id: row for row in plan_rows(db, fiscal_year, learner_ids=ids, today=today)}
+    return [PlanOverviewRow(refs[i], i in diagnosed, plans.get(i)) for i in ids if i in refs]
+
+
 def plan_detail(db: Database, plan_id: int, *, today: date | None = None) -> PlanDetail:
     with db.transaction() as session:
         return plan_detail_in(session, plan_id, today=today)
@@ -302,31 +328,6 @@ def current_plan_ids(db: Database, fiscal_year: int, learner_ids: Sequence[int])
             if learner_id in wanted
         }
     return [found[i] for i in learner_ids if i in found]
-
-
-# -- the office's approval boxes (押印欄) -------------------------------------------
-
-
-def approval_boxes(db: Database) -> tuple[str, ...]:
-    with db.transaction() as session:
-        stored = read_setting(session, APPROVAL_BOXES)
-    titles = tuple(t for t in (stored or "").split("\n") if t.strip())
-    return titles or DEFAULT_APPROVAL_BOXES
-
-
-def set_approval_boxes(db: Database, titles: Sequence[str]) -> tuple[str, ...]:
-    """Store the box titles in print order; ValueError (Japanese) for none, too many or too long."""
-    cleaned = tuple(t.strip() for t in titles if t.strip())
-    if not cleaned:
-        raise ValueError("押印欄を1つ以上指定してください。")
-    if len(cleaned) > MAX_APPROVAL_BOXES:
-        raise ValueError(f"押印欄は{MAX_APPROVAL_BOXES}つまでです。")
-    long = [t for t in cleaned if len(t) > 12]
-    if long:
-        raise ValueError(f"押印欄の名前「{long[0]}」が長すぎます（12文字まで）。")
-    with db.transaction() as session:
-        write_setting(session, APPROVAL_BOXES, "\n".join(cleaned))
-    return cleaned
 
 
 # -- helpers -------------------------------------------------------------------------------

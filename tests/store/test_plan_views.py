@@ -12,14 +12,8 @@ from desktop.domain.plan import PlanStatus
 from desktop.domain.plan_progress import LineState
 from desktop.store.database import Database
 from desktop.store.models import Course, TrainingRecord, TrainingStatus
-from desktop.store.plan_views import (
-    DEFAULT_APPROVAL_BOXES,
-    approval_boxes,
-    current_plan_ids,
-    plan_detail,
-    plan_rows,
-    set_approval_boxes,
-)
+from desktop.store.plan_views import current_plan_ids, plan_detail, plan_overview, plan_rows
+from desktop.store.settings import DEFAULT_APPROVAL_BOXES, approval_boxes, set_approval_boxes
 from tests.factories import RosterFactory
 from tests.store.test_plan_service import SETTINGS, diagnosed, drafted
 
@@ -108,3 +102,17 @@ def test_approval_boxes_are_the_offices_own_and_checked(db: Database) -> None:
         with pytest.raises(ValueError, match=message):
             set_approval_boxes(db, bad)
     assert approval_boxes(db) == ("本人", "課長", "人事課")
+
+
+def test_the_page_list_has_every_learner_with_their_plan_or_none(db: Database, factory: RosterFactory) -> None:
+    _service, learner, plan_id, _version = drafted(db, factory)
+    organization = factory.organization("団体C")
+    waiting = factory.learner(organization, number="C1").id
+    rows = {row.learner.id: row for row in plan_overview(db, 2025)}
+    assert set(rows) == {learner, waiting}
+    assert rows[learner].plan is not None and rows[learner].plan.plan_id == plan_id
+    assert rows[learner].diagnosed and not rows[waiting].diagnosed and rows[waiting].plan is None
+    assert all(row.plan is None for row in plan_overview(db, 2026))
+    department = factory.department(organization, "企画課")
+    placed = factory.learner(organization, number="C2", department_id=department).id
+    assert [row.learner.id for row in plan_overview(db, 2025, department)] == [placed]
