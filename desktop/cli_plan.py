@@ -1,7 +1,9 @@
-"""Headless plan work: ``plan propose``.
+"""Headless plan work: ``plan propose`` and ``plan print``.
 
 Draft plans are proposed from each learner's latest completed diagnosis and
 saved in one transaction; one line per learner says what was made or why not.
+``plan print`` writes the 学習計画書 of each learner's current plan for the
+年度: one PDF, or one file per learner in a folder.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from desktop.domain.plan import fiscal_year_of
 from desktop.store.database import Database
@@ -44,8 +47,54 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     proposed.add_argument("--months", type=_months, default=3, help="期間の月数（既定 3）")
     proposed.add_argument("--fiscal-year", type=int, help="年度（既定は今日の年度）")
 
+    printed = plan.add_parser("print", help="学習計画書（PDF）を書き出す")
+    who = printed.add_mutually_exclusive_group(required=True)
+    who.add_argument("--learner", help="受講者番号")
+    who.add_argument("--department", help="所属（部／課 または課名）")
+    who.add_argument("--all", action="store_true", help="在籍中の全員")
+    printed.add_argument("--org", help="団体名（受講者番号や所属が複数の団体にあるとき）")
+    printed.add_argument("--fiscal-year", type=int, help="年度（既定は今日の年度）")
+    printed.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="書き出し先。.pdf で終われば1つのPDFに、それ以外はフォルダに1人1ファイルで書き出す",
+    )
+
 
 def run(args: argparse.Namespace, db: Database) -> int:
+    if args.action == "print":
+        return _print(args, db)
+    return _propose(args, db)
+
+
+def _print(args: argparse.Namespace, db: Database) -> int:
+    from desktop.cli_diagnosis import NotFound, learner_ids_for
+    from desktop.plan_printing import plan_sheets
+    from desktop.reports.plan_sheet import write_plan_sheet_folder, write_plan_sheets
+    from desktop.store.plan_views import current_plan_ids
+
+    year = args.fiscal_year or fiscal_year_of(date.today())
+    learner_ids = learner_ids_for(db, args)
+    plan_ids = current_plan_ids(db, year, learner_ids)
+    if not plan_ids:
+        raise NotFound(f"{year}年度の学習計画がある受講者がいません。先に plan propose で計画を作ってください。")
+    sheets = plan_sheets(db, plan_ids)
+    out: Path = args.out
+    if out.suffix.lower() == ".pdf":
+        write_plan_sheets(out, sheets, date.today())
+        where = out.name
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        write_plan_sheet_folder(out, sheets, date.today())
+        where = f"{out} に{len(sheets)}ファイル"
+    missing = len(learner_ids) - len(plan_ids)
+    note = f"（{year}年度の計画がない{missing}名は出力していません）" if missing else ""
+    print(f"{where}: {len(sheets)}名分の学習計画書を書き出しました{note}。")
+    return EXIT_OK
+
+
+def _propose(args: argparse.Namespace, db: Database) -> int:
     from desktop.cli_diagnosis import learner_ids_for
     from desktop.store.plan_service import PlanService, PlanSettings
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from desktop.store.database import Database
@@ -44,3 +47,44 @@ def test_plan_propose_saves_drafts_and_says_why_not_for_the_others(
     with pytest.raises(SystemExit) as exited:  # argparse refuses it before any database work
         cli(capsys, "--db", url_of(db), "plan", "propose", "--all", "--months", "13")
     assert exited.value.code == 2 and "月数は1〜12" in capsys.readouterr().err
+
+
+def test_plan_print_writes_one_pdf_or_a_folder_and_names_who_has_no_plan(
+    db: Database, factory: RosterFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    diagnosed(db, factory, "A1", "一般職員", 1)
+    diagnosed(db, factory, "A2", "一般職員", 2)
+    base = ("--db", url_of(db))
+    code, _out, err = cli(
+        capsys, *base, "plan", "print", "--all", "--fiscal-year", "2025", "--out", str(tmp_path / "x.pdf")
+    )
+    assert code == 2 and "2025年度の学習計画がある受講者がいません" in err
+    assert not (tmp_path / "x.pdf").exists()
+
+    assert cli(capsys, *base, "plan", "propose", "--learner", "A1", "--fiscal-year", "2025")[0] == 0
+    combined = tmp_path / "計画.pdf"
+    code, out, err = cli(
+        capsys, *base, "plan", "print", "--all", "--fiscal-year", "2025", "--out", str(combined)
+    )
+    assert code == 0, err
+    assert (
+        out.strip()
+        == "計画.pdf: 1名分の学習計画書を書き出しました（2025年度の計画がない1名は出力していません）。"
+    )
+    text = pdf_text(combined)
+    assert "学習計画書" in text and "令和7年度" in text and "A1" in text
+
+    folder = tmp_path / "folder"
+    assert cli(capsys, *base, "plan", "propose", "--all", "--fiscal-year", "2025")[0] == 0
+    code, out, err = cli(
+        capsys, *base, "plan", "print", "--all", "--fiscal-year", "2025", "--out", str(folder)
+    )
+    assert code == 0, err
+    assert sorted(p.name[:3] for p in folder.iterdir()) == ["A1_", "A2_"]
+    assert all(p.suffix == ".pdf" for p in folder.iterdir())
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout

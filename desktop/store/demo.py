@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import insert
 
 from desktop.domain.demo_roster import DemoRoster, generate_demo_roster
@@ -66,14 +68,17 @@ def seed_demo_roster(db: Database, count: int = 300, seed: int = 2026) -> DemoRo
     return roster
 
 
-def seed_demo_diagnoses(db: Database, seed: int = 2026) -> int:
-    """事前 for about 60% of active learners in 年度2025, 事後 for about half of those, a few unfinished.
+def seed_demo_diagnoses(
+    db: Database, seed: int = 2026, *, fiscal_year: int = 2025, today: date | None = None
+) -> int:
+    """事前 for about 60% of active learners in the 年度, 事後 for about half of those, a few unfinished.
 
+    Nothing is dated after `today` (when given): the demo shows a year in progress.
     Returns the number of diagnoses made. One transaction, bulk inserts.
     """
     import json
     import random
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from sqlalchemy import select
 
@@ -129,7 +134,9 @@ def seed_demo_diagnoses(db: Database, seed: int = 2026) -> int:
                 continue
             role = role_for(framework, role_text)
             ability = abilities(framework, role, rng)
-            pre_on = date(2025, 4, 14) + timedelta(days=rng.randrange(45))
+            pre_on = date(fiscal_year, 4, 14) + timedelta(days=rng.randrange(45))
+            if today is not None and pre_on > today:
+                continue
             pre = answers_for(framework, ability, rng)
             if draw > 0.6:  # started on screen and not finished: the wizard resumes it
                 unfinished = dict(list(pre.items())[: rng.randrange(8, 30)])
@@ -139,7 +146,9 @@ def seed_demo_diagnoses(db: Database, seed: int = 2026) -> int:
             add(learner_id, role.id, DiagnosisKind.PRE, pre_on, pre, done=True)
             made += 1
             if rng.random() < 0.55:
-                post_on = date(2025, 10, 1) + timedelta(days=rng.randrange(100))
+                post_on = date(fiscal_year, 10, 1) + timedelta(days=rng.randrange(100))
+                if today is not None and post_on > today:
+                    continue
                 post = answers_for(framework, after_learning(framework, role, ability, rng), rng)
                 add(learner_id, role.id, DiagnosisKind.POST, post_on, post, done=True)
                 made += 1

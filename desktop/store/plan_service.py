@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.catalog import CatalogCourse
 from desktop.domain.diagnosis import CategoryScore
 from desktop.domain.framework import Framework
 from desktop.domain.plan import PlanStatus, can_move, fiscal_year_bounds
@@ -100,6 +101,13 @@ class PlanService:
         self._db = db
         self.frameworks = frameworks or FrameworkService(db)
         self.catalogs = CatalogService(db)
+
+    def catalog_courses(self) -> list[CatalogCourse]:
+        """The courses of the framework in use's catalogue, for adding to a plan by hand."""
+        _id, framework = self.frameworks.current()
+        with self._db.transaction() as session:
+            catalog = self.catalogs.current_in(session, framework)
+        return list(catalog.courses) if catalog is not None else []
 
     # -- proposing -----------------------------------------------------------
 

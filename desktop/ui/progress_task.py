@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.ui.workers import BackgroundTask
 
@@ -66,3 +66,36 @@ class ProgressTask:
         self.dialog.reset()
         self.dialog.close()
         self.dialog.deleteLater()
+
+
+_running: set[ProgressTask] = set()
+
+
+def run_with_progress(
+    parent: QWidget,
+    title: str,
+    total: int,
+    work: Callable[[Callable[[int], None]], Any],
+    on_done: Callable[[Any], None],
+    *,
+    heading: str = "印刷",
+) -> None:
+    """Start a ProgressTask kept alive until it ends; 中止 and failures are told in a box titled `heading`."""
+    holder: list[ProgressTask] = []
+
+    def done(result: Any) -> None:
+        _running.difference_update(holder)
+        on_done(result)
+
+    def failed(error: BaseException) -> None:
+        _running.difference_update(holder)
+        if isinstance(error, Cancelled):
+            QMessageBox.information(parent, heading, "中止しました。ファイルは作成していません。")
+        else:
+            message = getattr(error, "message", None) or str(error)
+            QMessageBox.warning(parent, heading, message)
+
+    task = ProgressTask(parent, title, total, work, done, failed)
+    holder.append(task)
+    _running.add(task)
+    task.start()

@@ -51,7 +51,7 @@ def test_window_has_every_page_and_shows_the_database(qtbot: QtBot, sqlite_db: D
 
 def test_unbuilt_pages_say_so_without_figures(qtbot: QtBot, sqlite_db: Database) -> None:
     window = open_window(qtbot, sqlite_db)
-    for key in ("home", "plans", "grants", "exports", "settings"):
+    for key in ("home", "grants", "exports", "settings"):
         page = window.page(key)
         status = child(page, QLabel, "statusLabel").text()
         description = child(page, QLabel, "descriptionLabel").text()
@@ -65,6 +65,13 @@ def test_diagnosis_page_is_built_from_the_catalog(qtbot: QtBot, sqlite_db: Datab
 
     window = open_window(qtbot, sqlite_db)
     assert isinstance(window.page("diagnosis"), DiagnosisPage)
+
+
+def test_plans_page_is_built_from_the_catalog(qtbot: QtBot, sqlite_db: Database) -> None:
+    from desktop.ui.pages.plans_page import PlansPage
+
+    window = open_window(qtbot, sqlite_db)
+    assert isinstance(window.page("plans"), PlansPage)
 
 
 def test_records_page_is_built_from_the_catalog(qtbot: QtBot, sqlite_db: Database) -> None:

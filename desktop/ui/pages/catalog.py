@@ -29,6 +29,12 @@ def _diagnosis_page(db: Database, parent: QWidget) -> QWidget:
     return DiagnosisPage.for_database(db, parent)
 
 
+def _plans_page(db: Database, parent: QWidget) -> QWidget:
+    from desktop.ui.pages.plans_page import PlansPage
+
+    return PlansPage.for_database(db, parent)
+
+
 def _records_page(db: Database, parent: QWidget) -> QWidget:
     from desktop.ui.pages.records_page import RecordsPage
 
@@ -56,10 +62,7 @@ PAGES: tuple[PageSpec, ...] = (
         "plans",
         "学習計画",
         "診断結果と育成区分の学習パスから学習計画書の案を作り、編集・承認・印刷します。",
-        (
-            "必修講座と、差の大きいカテゴリを埋める講座を時間の範囲内で提案",
-            "計画の並べ替え・承認・改訂と、学習計画書（A4）の印刷",
-        ),
+        build=_plans_page,
     ),
     PageSpec(
         "records",

@@ -470,25 +470,9 @@ def print_result_sheets(parent: QWidget, db: Database, diagnosis_ids: Sequence[i
 
 
 def run_in_background(parent: QWidget, title: str, total: int, work: Any, done_message: str) -> None:
-    from desktop.ui.progress_task import Cancelled, ProgressTask
-
-    holder: list[ProgressTask] = []
+    from desktop.ui.progress_task import run_with_progress
 
     def done(_result: object) -> None:
-        _running.difference_update(holder)
         QMessageBox.information(parent, "印刷", done_message)
 
-    def failed(error: BaseException) -> None:
-        _running.difference_update(holder)
-        if isinstance(error, Cancelled):
-            QMessageBox.information(parent, "印刷", "中止しました。ファイルは作成していません。")
-        else:
-            QMessageBox.warning(parent, "印刷", str(error))
-
-    task = ProgressTask(parent, title, total, work, done, failed)
-    holder.append(task)
-    _running.add(task)  # kept alive until it ends
-    task.start()
-
-
-_running: set[Any] = set()
+    run_with_progress(parent, title, total, work, done)
