@@ -69,7 +69,7 @@ class PlanEditorDialog(QDialog):
         self.service = PlanService(db)
         self.changed = False  # the page reloads its list when the dialog reports a change
         self.setWindowTitle(TITLE)
-        self.resize(1120, 720)
+        self.resize(1240, 780)
         host = QWidget(self)
         QVBoxLayout(self).addWidget(host)
         form = load_form("plan_editor.ui", host)
@@ -208,6 +208,8 @@ class PlanEditorDialog(QDialog):
             )
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
+                if column in (2, _WHY):
+                    item.setToolTip(text)  # a narrow window cuts long text with …
                 editable = self.editable and column == _WHY
                 flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
                 item.setFlags(flags | Qt.ItemFlag.ItemIsEditable if editable else flags)
@@ -220,6 +222,7 @@ class PlanEditorDialog(QDialog):
             self.table.setCellWidget(row, _MONTH, self._month_cell(row, line, months))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(_WHY, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()  # a long reason wraps onto a second line rather than being cut
         if select is not None and 0 <= select < len(self.lines):
             self.table.selectRow(select)
         self._filling = False
