@@ -194,3 +194,14 @@ def to_wareki(d: date, *, gannen: bool = True) -> str:
 def fiscal_year(d: date) -> int:
     """年度, which runs April to March: 2025-03-31 → 2024, 2025-04-01 → 2025."""
     return d.year if d.month >= 4 else d.year - 1
+
+
+def fiscal_year_wareki(year: int) -> str:
+    """年度 2026 → '令和8年度'; ValueError before 明治.
+
+    A 年度 takes the era of the calendar year it starts in, as that year ends:
+    2019年度 is 令和元年度 (as offices wrote it once the era had changed in May),
+    1988年度 stays 昭和63年度 although 平成 began in its January.
+    """
+    name, era_year = wareki_year(date(year, 12, 31))
+    return f"{name}{_year_text(era_year)}度"

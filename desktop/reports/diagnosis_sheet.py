@@ -8,7 +8,6 @@ read a year later must say which one it was.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,10 +16,9 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String  # type: ignore[import-untyped]
+from reportlab.graphics.shapes import Drawing, Line, Polygon  # type: ignore[import-untyped]
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
-from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     Flowable,
     KeepInFrame,
@@ -33,11 +31,9 @@ from desktop.domain.dates import to_wareki
 from desktop.domain.diagnosis import CategoryScore, DiagnosisScore, compare, summary_sentences
 from desktop.domain.framework import ScaleLevel
 from desktop.reports.pdf_common import (
-    FONT,
     FONT_BOLD,
     FRAME_HEIGHT,
     FRAME_WIDTH,
-    INK,
     MUTED,
     RULE,
     SHADE,
@@ -51,6 +47,7 @@ from desktop.reports.pdf_common import (
     wareki_with_iso,
     write_pdf,
 )
+from desktop.reports.radar import BEFORE_COLOR, CURRENT_COLOR, TARGET_COLOR, radar_chart, wrap_label
 
 TITLE = "DXスキル診断 結果票"
 CLOSING = "この結果票は自己評価と知識問題による目安です。"
@@ -60,9 +57,6 @@ METHOD_NOTE = (
     "両方ある分類はその2つの平均としています。未回答の設問は集計に含めず、小数第1位まで表示しています。"
 )
 
-CURRENT_COLOR = colors.HexColor("#1f5fbf")
-TARGET_COLOR = colors.HexColor("#d9480f")
-BEFORE_COLOR = colors.HexColor("#6b6b6b")
 MINUS = "\u2212"  # a real minus sign: the hyphen is too short to read as one in print
 DASH = "—"
 
@@ -246,14 +240,12 @@ def _summary(sheet: ResultSheet) -> list[str]:
 
 # --- the chart ----------------------------------------------------------------------------------
 
-_LABEL_SIZE = 7.5
-_LABEL_WIDTH = 68.0
-_NO_LINE_START = set("・、。，．）)」』ー〜~")
-_GOOD_BREAK_AFTER = set("・、とのや")
-
 
 def _chart_row(sheet: ResultSheet) -> Flowable:
-    chart = _radar(sheet)
+    before = None
+    if sheet.before is not None:
+        before = [change.before for change in compare(sheet.before, sheet.score)]
+    chart = radar_chart(sheet.score.categories, sheet.scale, before)
     legend_width = FRAME_WIDTH - chart.width
     return table(
         [[chart, _legend(sheet, legend_width)]],
@@ -266,151 +258,9 @@ def _chart_row(sheet: ResultSheet) -> Flowable:
     )
 
 
-def _axis(sheet: ResultSheet) -> tuple[int, int]:
-    if sheet.scale:
-        return sheet.scale[0].level, sheet.scale[-1].level
-    seen = [c.target for c in sheet.score.categories] + [
-        math.ceil(c.level) for c in sheet.score.categories if c.level is not None
-    ]
-    return 1, max([4, *seen])
-
-
-def _radar(sheet: ResultSheet) -> Drawing:
-    width, height = 336.0, 246.0
-    lead = _LABEL_SIZE + 1.5
-    radius = min(width / 2 - 8 - _LABEL_WIDTH, height / 2 - 10 - 2 * lead)
-    cx, cy = width / 2, height / 2
-    bottom, top = _axis(sheet)
-    categories = sheet.score.categories
-    count = len(categories)
-    angles = [math.pi / 2 - 2 * math.pi * i / count for i in range(count)]
-
-    def point(index: int, level: float | None) -> tuple[float, float]:
-        # Unanswered sits at the centre, and its label says so.
-        share = 0.0 if level is None else (min(max(level, bottom), top) - bottom) / (top - bottom)
-        return cx + radius * share * math.cos(angles[index]), cy + radius * share * math.sin(angles[index])
-
-    def outline(levels: Sequence[float | None]) -> list[float]:
-        return [coordinate for i, level in enumerate(levels) for coordinate in point(i, level)]
-
-    drawing = new_drawing(width, height)
-    for level in range(bottom + 1, top + 1):
-        drawing.add(Polygon(outline([level] * count), fillColor=None, strokeColor=RULE, strokeWidth=0.4))
-    for i in range(count):
-        x, y = point(i, top)
-        drawing.add(Line(cx, cy, x, y, strokeColor=RULE, strokeWidth=0.4))
-    drawing.add(_closed(outline([c.target for c in categories]), TARGET_COLOR, dash=(3, 2), width=1.2))
-    if sheet.before is not None:
-        changes = compare(sheet.before, sheet.score)
-        drawing.add(_closed(outline([c.before for c in changes]), BEFORE_COLOR, dash=(1.2, 1.6), width=1.1))
-    current = outline([c.level for c in categories])
-    drawing.add(
-        Polygon(
-            current, fillColor=CURRENT_COLOR, fillOpacity=0.18, strokeColor=CURRENT_COLOR, strokeWidth=1.4
-        )
-    )
-    for i, category in enumerate(categories):
-        if category.level is not None:
-            x, y = point(i, category.level)
-            drawing.add(Circle(x, y, 1.8, fillColor=CURRENT_COLOR, strokeColor=None))
-
-    for i, category in enumerate(categories):
-        lines = _wrap_label(category.name, _LABEL_SIZE, _LABEL_WIDTH)
-        if category.level is None:
-            lines.append("（未回答）")
-        _add_label(drawing, lines, cx, cy, radius + 7, angles[i], lead)
-    # The axis numbers go on top, on a white patch, so that no polygon hides them.
-    for level in range(bottom, top + 1):
-        _, y = point(0, level)
-        drawing.add(Rect(cx + 1.5, y - 3, 5, 6.5, fillColor=colors.white, fillOpacity=0.85, strokeColor=None))
-        drawing.add(
-            String(
-                cx + 4, y - 2.3, str(level), fontName=FONT, fontSize=6.5, fillColor=MUTED, textAnchor="middle"
-            )
-        )
-    return drawing
-
-
-def _closed(points: list[float], color: colors.Color, *, dash: tuple[float, float], width: float) -> PolyLine:
-    return PolyLine(points + points[:2], strokeColor=color, strokeWidth=width, strokeDashArray=list(dash))
-
-
-def _add_label(
-    drawing: Drawing, lines: list[str], cx: float, cy: float, distance: float, angle: float, lead: float
-) -> None:
-    x, y = cx + distance * math.cos(angle), cy + distance * math.sin(angle)
-    cos, sin = math.cos(angle), math.sin(angle)
-    anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
-    block = lead * len(lines)
-    if sin > 0.2:  # above the centre: the block ends just outside the chart
-        first = y + block - lead + 1
-    elif sin < -0.2:
-        first = y - _LABEL_SIZE
-    else:
-        first = y + block / 2 - _LABEL_SIZE * 0.85
-    for n, text in enumerate(lines):
-        drawing.add(
-            String(
-                x,
-                first - n * lead,
-                text,
-                fontName=FONT,
-                fontSize=_LABEL_SIZE,
-                fillColor=INK,
-                textAnchor=anchor,
-            )
-        )
-
-
 def _wrap_label(name: str, size: float, width: float) -> list[str]:
-    """At most two lines for a chart label, broken where a reader would break it.
-
-    The table beside the chart gives the full name, so a label too long even
-    for two lines loses its bracketed aside first (「留意点（セキュリティ・…）」
-    becomes 「留意点」) and is cut with 「…」 only as a last resort.
-    """
-
-    def fits(text: str) -> bool:
-        return float(stringWidth(text, FONT, size)) <= width
-
-    for text in dict.fromkeys((name, _without_brackets(name))):
-        if fits(text):
-            return [text]
-        best: tuple[float, list[str]] | None = None
-        for cut in range(1, len(text)):
-            head, tail = text[:cut], text[cut:]
-            if tail[0] in _NO_LINE_START or (_alnum(head[-1]) and _alnum(tail[0])):
-                continue
-            if not (fits(head) and fits(tail)):
-                continue
-            widest = max(stringWidth(head, FONT, size), stringWidth(tail, FONT, size))
-            natural = head[-1] in _GOOD_BREAK_AFTER or tail[0] in "（("
-            score = widest - (0.4 * width if natural else 0)
-            if best is None or score < best[0]:
-                best = (score, [head, tail])
-        if best is not None:
-            return best[1]
-    text = _without_brackets(name)
-    head = text
-    while not fits(head):
-        head = head[:-1]
-    tail = text[len(head) :]
-    while not fits(tail + "…"):
-        tail = tail[:-1]
-    return [head, tail + "…"]
-
-
-def _alnum(char: str) -> bool:
-    return char.isascii() and char.isalnum()
-
-
-def _without_brackets(text: str) -> str:
-    for opening, closing in (("（", "）"), ("(", ")")):
-        start = text.find(opening)
-        end = text.rfind(closing)
-        if 0 < start < end:
-            text = (text[:start] + text[end + 1 :]).strip()
-    return text
+    """The chart's label lines (kept here for the tests that pin how labels break)."""
+    return list(wrap_label(name, size, width))
 
 
 def _legend(sheet: ResultSheet, width: float) -> list[Flowable]:

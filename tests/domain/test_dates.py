@@ -13,6 +13,7 @@ from desktop.domain.dates import (
     DateParseError,
     excel_serial_to_date,
     fiscal_year,
+    fiscal_year_wareki,
     parse_date,
     to_wareki,
     wareki_year,
@@ -319,6 +320,21 @@ def test_before_meiji_has_no_wareki() -> None:
 )
 def test_fiscal_year(day: date, expected: int) -> None:
     assert fiscal_year(day) == expected
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        (2026, "令和8年度"),
+        (2020, "令和2年度"),
+        (2019, "令和元年度"),  # 令和 began in May, a month into the 年度
+        (2018, "平成30年度"),
+        (1989, "平成元年度"),
+        (1988, "昭和63年度"),  # 平成 began in January 1989, inside this 年度
+    ],
+)
+def test_fiscal_year_wareki(year: int, expected: str) -> None:
+    assert fiscal_year_wareki(year) == expected
 
 
 # --- properties ----------------------------------------------------------------------------
