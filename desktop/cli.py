@@ -47,11 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     selftest = commands.add_parser("selftest", help="一時データベースで動作確認をして終了する")
     selftest.add_argument("--no-gui", action="store_true", help="画面部品の確認を省く")
-    from desktop import cli_diagnosis, cli_exchange, cli_plan
+    from desktop import cli_catalog, cli_diagnosis, cli_exchange, cli_plan
 
     cli_exchange.add_commands(commands)
     cli_diagnosis.add_commands(commands)
     cli_plan.add_commands(commands)
+    cli_catalog.add_commands(commands)
     return parser
 
 
@@ -64,6 +65,7 @@ def run_command(args: argparse.Namespace) -> int:
         "diagnosis": _with_database,
         "framework": _with_database,
         "plan": _with_database,
+        "catalog": _with_database,
     }
     try:
         return handlers[args.command](args)
@@ -93,6 +95,10 @@ def _with_database(args: argparse.Namespace) -> int:
             from desktop import cli_plan
 
             return cli_plan.run(args, db)
+        if args.command == "catalog":
+            from desktop import cli_catalog
+
+            return cli_catalog.run(args, db)
         return cli_exchange.run(args, db)
     finally:
         db.dispose()
@@ -139,9 +145,11 @@ def _selftest(args: argparse.Namespace) -> int:
             check(fold_for_search("ﾔﾏﾀﾞ") in fold_for_search(row.furigana), "search folding")
             _selftest_files(Path(folder), db, check)
             if not args.no_gui:
-                from desktop.ui.selfcheck import check_gui
+                from desktop.ui.selfcheck import check_gui, check_pdf, check_printing
 
                 check(check_gui(db, expected_rows=2), "window built and the 名簿 page showed the learner")
+                check(check_pdf(Path(folder)), "QtPdf loaded a PDF and rendered page 1")
+                check(check_printing(Path(folder)), "QtPrintSupport printed page 1 to a PDF that reads back")
         finally:
             db.dispose()
     print("selftest: OK")

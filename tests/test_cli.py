@@ -26,6 +26,8 @@ def test_selftest_passes_with_the_window() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "selftest: OK" in result.stdout
     assert "名簿 page showed the learner" in result.stdout
+    assert "QtPdf loaded a PDF and rendered page 1" in result.stdout
+    assert "QtPrintSupport printed page 1" in result.stdout
 
 
 def test_headless_commands_never_load_qt() -> None:
