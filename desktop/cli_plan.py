@@ -78,7 +78,9 @@ def _print(args: argparse.Namespace, db: Database) -> int:
     learner_ids = learner_ids_for(db, args)
     plan_ids = current_plan_ids(db, year, learner_ids)
     if not plan_ids:
-        raise NotFound(f"{year}年度の学習計画がある受講者がいません。先に plan propose で計画を作ってください。")
+        raise NotFound(
+            f"{year}年度の学習計画がある受講者がいません。先に plan propose で計画を作ってください。"
+        )
     sheets = plan_sheets(db, plan_ids)
     out: Path = args.out
     if out.suffix.lower() == ".pdf":

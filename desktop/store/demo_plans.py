@@ -137,7 +137,9 @@ def _records_for(
         if status is PlanStatus.DONE:  # finished early where the plan ran ahead of the calendar
             started = min(started, today - timedelta(days=30))
             finished = min(month_end, started + timedelta(days=rng.randrange(3, 20)), today)
-            made.append(_record(learner_id, course_id, TrainingStatus.COMPLETED, started, finished, hours, now))
+            made.append(
+                _record(learner_id, course_id, TrainingStatus.COMPLETED, started, finished, hours, now)
+            )
             continue
         if started > today:
             continue
@@ -146,7 +148,9 @@ def _records_for(
             continue
         if month_end < today and (diligent or draw < 0.6):
             finished = min(month_end, started + timedelta(days=rng.randrange(3, 20)), today)
-            made.append(_record(learner_id, course_id, TrainingStatus.COMPLETED, started, finished, hours, now))
+            made.append(
+                _record(learner_id, course_id, TrainingStatus.COMPLETED, started, finished, hours, now)
+            )
         elif draw < 0.9:
             part = (hours * Decimal(rng.randrange(20, 80)) / 100).quantize(Decimal("0.5"))
             made.append(_record(learner_id, course_id, TrainingStatus.IN_PROGRESS, started, None, part, now))

@@ -208,6 +208,8 @@ class TrainingRecord(Timestamped, Base):
             sqlite_where=text("source = 'udemy'"),
             postgresql_where=text("source = 'udemy'"),
         ),
+        # Plan progress looks records up by both (migration 0007).
+        Index("ix_training_records_learner_course", "learner_id", "course_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

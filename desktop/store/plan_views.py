@@ -8,21 +8,28 @@ the learner's training records for progress.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.plan import PlanStatus
-from desktop.domain.plan_progress import LineProgress, PlanProgress, RecordFacts, line_progress, plan_progress
+from desktop.domain.plan_progress import (
+    LineProgress,
+    PlanProgress,
+    PlanTally,
+    RecordFacts,
+    line_progress,
+    plan_progress,
+)
 from desktop.domain.plan_proposal import Reason
 from desktop.domain.roster import LearnerStatus
 from desktop.store.database import Database
-from desktop.store.diagnosis_service import LearnerRef, department_and_below, learner_refs_in
+from desktop.store.diagnosis_service import LearnerRef, department_and_below
 from desktop.store.errors import NotFoundError
 from desktop.store.models import (
     Course,
@@ -40,9 +47,8 @@ from desktop.store.models import (
 from desktop.store.roster_service import department_paths
 
 
-@dataclass(frozen=True)
-class PlanRow:
-    """One current plan in a list."""
+class PlanRow(NamedTuple):
+    """One current plan in a list (a tuple: a 年度's list makes tens of thousands)."""
 
     plan_id: int
     version: int
@@ -117,83 +123,103 @@ def plan_rows(
     today: date | None = None,
 ) -> list[PlanRow]:
     """The current plan of each learner for the 年度 (of the given learners only, if any), with progress."""
-    today = today or date.today()
-    wanted = None if learner_ids is None else set(learner_ids)
     with db.transaction() as session:
-        current = (
-            select(LearningPlan.id)
-            .where(LearningPlan.fiscal_year == fiscal_year, LearningPlan.current.is_(True))
-            .scalar_subquery()
-        )
-        plans = [
-            row
-            for row in session.execute(
-                select(
-                    LearningPlan.id,
-                    LearningPlan.version,
-                    LearningPlan.learner_id,
-                    LearningPlan.revision,
-                    LearningPlan.status,
-                    LearningPlan.period_start,
-                    LearningPlan.period_end,
-                    LearningPlan.hours_budget,
-                    LearningPlan.mentor,
-                    LearningPlan.status_by,
-                    LearningPlan.status_at,
-                ).where(LearningPlan.id.in_(current))
-            )
-            if wanted is None or row.learner_id in wanted
-        ]
         learners = _learners_with_plans(session, fiscal_year)
-        lines: dict[int, list[tuple[int, date, Decimal]]] = defaultdict(list)
-        for plan_id, course_id, month, hours in session.execute(
-            select(PlanLine.plan_id, PlanLine.course_id, PlanLine.month, PlanLine.hours).where(
-                PlanLine.plan_id.in_(current)
-            )
-        ):
-            lines[plan_id].append((course_id, month, hours))
-        records = _records_of_planned_learners(session, fiscal_year)
-    rows = []
-    for plan in plans:
-        learner_records = records.get(plan.learner_id, {})
-        progress = plan_progress(
-            [
-                (
-                    hours,
-                    line_progress(
-                        hours,
-                        month,
-                        learner_records.get(course_id, ()),
-                        plan_status=plan.status,
-                        period_start=plan.period_start,
-                        today=today,
-                    ),
-                )
-                for course_id, month, hours in lines.get(plan.id, ())
-            ]
-        )
-        rows.append(
-            PlanRow(
-                plan.id,
-                plan.version,
-                learners[plan.learner_id],
-                fiscal_year,
-                plan.revision,
-                plan.status,
-                plan.period_start,
-                plan.period_end,
-                plan.hours_budget,
-                plan.mentor,
-                plan.status_by,
-                plan.status_at,
-                progress,
-            )
-        )
-    return rows
+        wanted = learners.keys() if learner_ids is None else set(learner_ids)
+        return _plan_rows_in(session, fiscal_year, {i: learners[i] for i in wanted if i in learners}, today)
 
 
-@dataclass(frozen=True)
-class PlanOverviewRow:
+def _plan_rows_in(
+    session: Session, fiscal_year: int, learners: Mapping[int, LearnerRef], today: date | None
+) -> list[PlanRow]:
+    """Core queries, not ORM rows, and the lines matched with their records by the database in one join."""
+    today = today or date.today()
+    connection = session.connection()
+    current = select(LearningPlan.id).where(
+        LearningPlan.fiscal_year == fiscal_year, LearningPlan.current.is_(True)
+    )
+    plans = [
+        plan
+        for plan in connection.execute(
+            select(
+                LearningPlan.id,
+                LearningPlan.version,
+                LearningPlan.learner_id,
+                LearningPlan.revision,
+                LearningPlan.status,
+                LearningPlan.period_start,
+                LearningPlan.period_end,
+                LearningPlan.hours_budget,
+                LearningPlan.mentor,
+                LearningPlan.status_by,
+                LearningPlan.status_at,
+            ).where(LearningPlan.id.in_(current))
+        )
+        if plan.learner_id in learners
+    ]
+    tallies = {plan.id: PlanTally(plan.status, plan.period_start, today) for plan in plans}
+    record = TrainingRecord
+    rows = _driver_rows(
+        connection,
+        select(
+            PlanLine.id,
+            PlanLine.plan_id,
+            PlanLine.month,
+            PlanLine.hours,
+            record.status,
+            record.hours,
+            record.progress_percent,
+            record.completed_on,
+        )
+        .join(LearningPlan, LearningPlan.id == PlanLine.plan_id)
+        .outerjoin(
+            record, (record.learner_id == LearningPlan.learner_id) & (record.course_id == PlanLine.course_id)
+        )
+        .where(PlanLine.plan_id.in_(current))
+        .order_by(PlanLine.id),
+    )
+    # The rows of one line (one per matching record) come together: PlanLine.id orders them.
+    tally: PlanTally | None = None
+    line_id = None
+    month: date = date.min
+    planned = Decimal(0)
+    found: list[RecordFacts] = []
+    # Looked up before calling: nearly every value was converted already, and a lookup costs less than a call.
+    day, hours_of = _DriverValues.day, _DriverValues.hours
+    days, hours_seen = _DriverValues.days, _DriverValues.hours_seen
+    for this_line, plan_id, this_month, this_planned, status, hours, percent, completed_on in rows:
+        if this_line != line_id:
+            if tally is not None:
+                tally.add(planned, month, found)
+            tally = tallies.get(plan_id)
+            line_id, found = this_line, []
+            month = days.get(this_month) or day(this_month) or month
+            planned = hours_seen.get(this_planned) or hours_of(this_planned) or _ZERO
+        if status is not None:
+            found.append(RecordFacts(status, hours_of(hours), percent, day(completed_on)))
+    if tally is not None:
+        tally.add(planned, month, found)
+    return [
+        PlanRow(
+            plan.id,
+            plan.version,
+            learners[plan.learner_id],
+            fiscal_year,
+            plan.revision,
+            plan.status,
+            plan.period_start,
+            plan.period_end,
+            plan.hours_budget,
+            plan.mentor,
+            plan.status_by,
+            plan.status_at,
+            tallies[plan.id].result(),
+        )
+        for plan in plans
+    ]
+
+
+class PlanOverviewRow(NamedTuple):
     """A learner on the 学習計画 page: their current plan for the 年度, if any."""
 
     learner: LearnerRef
@@ -206,18 +232,20 @@ def plan_overview(
 ) -> list[PlanOverviewRow]:
     """Every learner still on the roster (of a 所属 and below), in 団体・番号 order, with the 年度's plan."""
     with db.transaction() as session:
-        query = select(Learner.id).where(Learner.status != LearnerStatus.RETIRED)
+        query = _learner_columns().where(Learner.status != LearnerStatus.RETIRED)
         if department_id is not None:
             query = query.where(Learner.department_id.in_(department_and_below(session, department_id)))
-        ids = list(session.scalars(query.order_by(Learner.organization_id, Learner.number)))
-        refs = learner_refs_in(session, ids)
+        refs = _learner_refs(session, query.order_by(Learner.organization_id, Learner.number))
         diagnosed = set(
-            session.scalars(
+            session.connection().scalars(
                 select(Diagnosis.learner_id).where(Diagnosis.status == DiagnosisStatus.COMPLETED).distinct()
             )
         )
-    plans = {row.learner.id: row for row in plan_rows(db, fiscal_year, learner_ids=ids, today=today)}
-    return [PlanOverviewRow(refs[i], i in diagnosed, plans.get(i)) for i in ids if i in refs]
+        plans = {row.learner.id: row for row in _plan_rows_in(session, fiscal_year, refs, today)}
+    return [
+        PlanOverviewRow(ref, learner_id in diagnosed, plans.get(learner_id))
+        for learner_id, ref in refs.items()
+    ]
 
 
 def plan_detail(db: Database, plan_id: int, *, today: date | None = None) -> PlanDetail:
@@ -333,32 +361,92 @@ def current_plan_ids(db: Database, fiscal_year: int, learner_ids: Sequence[int])
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _learners_with_plans(session: Session, fiscal_year: int) -> dict[int, LearnerRef]:
+def _driver_rows(connection: Connection, statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The statement's rows as the database driver returns them.
+
+    SQLAlchemy's per-value conversion of a 年度's half a million plan lines cost
+    more than the query; _DriverValues converts the few columns the tally reads.
+    """
+    compiled = statement.compile(dialect=connection.dialect)
+    params = compiled.construct_params()
+    arguments: Any = tuple(params[key] for key in compiled.positiontup) if compiled.positiontup else params
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), arguments)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+class _DriverValues:
+    """Dates and hours as SQLite (text, float) or PostgreSQL (date, Decimal) drivers give them, made alike.
+
+    Few distinct values recur half a million times, so each is converted once.
+    """
+
+    days: ClassVar[dict[object, date]] = {}
+    hours_seen: ClassVar[dict[object, Decimal]] = {}
+
+    @classmethod
+    def day(cls, value: object) -> date | None:
+        if value is None or isinstance(value, date):
+            return value
+        found = cls.days.get(value)
+        if found is None:
+            found = cls.days[value] = date.fromisoformat(str(value)[:10])
+        return found
+
+    @classmethod
+    def hours(cls, value: object) -> Decimal | None:
+        if value is None or isinstance(value, Decimal):
+            return value
+        found = cls.hours_seen.get(value)
+        if found is None:
+            found = cls.hours_seen[value] = Decimal(str(value)).quantize(_CENTS)
+        return found
+
+
+_CENTS = Decimal("0.01")
+_ZERO = Decimal(0)
+
+
+def _learner_columns() -> Select[int, str, str, int, int | None, str | None, str]:
+    return select(
+        Learner.id,
+        Learner.number,
+        Learner.name,
+        Learner.organization_id,
+        Learner.department_id,
+        Learner.role,
+        Learner.furigana,
+    )
+
+
+def _learner_refs(
+    session: Session, query: Select[int, str, str, int, int | None, str | None, str]
+) -> dict[int, LearnerRef]:
+    """LearnerRefs in the query's order, from one Core query."""
     paths = department_paths(session.scalars(select(Department)))
     organizations = dict(session.execute(select(Organization.id, Organization.name)).all())
-    planned = select(LearningPlan.learner_id).where(LearningPlan.fiscal_year == fiscal_year)
     return {
-        row.id: LearnerRef(
-            row.id,
-            row.number,
-            row.name,
-            organizations.get(row.organization_id, ""),
-            paths.get(row.department_id, "") if row.department_id else "",
-            row.role or "",
-            row.furigana or "",
+        learner_id: LearnerRef(
+            learner_id,
+            number,
+            name,
+            organizations.get(organization_id, ""),
+            paths.get(department_id, "") if department_id else "",
+            role or "",
+            furigana or "",
         )
-        for row in session.execute(
-            select(
-                Learner.id,
-                Learner.number,
-                Learner.name,
-                Learner.organization_id,
-                Learner.department_id,
-                Learner.role,
-                Learner.furigana,
-            ).where(Learner.id.in_(planned))
+        for learner_id, number, name, organization_id, department_id, role, furigana in session.connection().execute(
+            query
         )
     }
+
+
+def _learners_with_plans(session: Session, fiscal_year: int) -> dict[int, LearnerRef]:
+    planned = select(LearningPlan.learner_id).where(LearningPlan.fiscal_year == fiscal_year)
+    return _learner_refs(session, _learner_columns().where(Learner.id.in_(planned)))
 
 
 def _record_columns() -> Select[int, int, TrainingStatus, Decimal | None, int | None, date | None]:
@@ -378,14 +466,3 @@ def _records_by_learner(rows: Iterable[Sequence[Any]]) -> dict[int, dict[int, li
     for learner_id, course_id, status, hours, percent, completed_on in rows:
         found[learner_id][course_id].append(RecordFacts(str(status), hours, percent, completed_on))
     return found
-
-
-def _records_of_planned_learners(
-    session: Session, fiscal_year: int
-) -> dict[int, dict[int, list[RecordFacts]]]:
-    planned = select(LearningPlan.learner_id).where(
-        LearningPlan.fiscal_year == fiscal_year, LearningPlan.current.is_(True)
-    )
-    return _records_by_learner(
-        session.execute(_record_columns().where(TrainingRecord.learner_id.in_(planned)))
-    )

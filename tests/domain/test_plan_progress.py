@@ -6,9 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desktop.domain.plan import PlanStatus
-from desktop.domain.plan_progress import LineState, RecordFacts, line_progress, plan_progress
+from desktop.domain.plan_progress import LineState, PlanTally, RecordFacts, line_progress, plan_progress
 
 START = date(2025, 5, 1)
 MAY = date(2025, 5, 1)
@@ -72,3 +74,34 @@ def test_plan_totals_percent_of_hours_and_counts() -> None:
     assert (total.planned_hours, total.done_hours, total.percent) == (Decimal(40), Decimal(15), 38)
     assert (total.lines, total.lines_done, total.overdue) == (3, 1, 1)
     assert plan_progress([]).percent == 0
+
+
+statuses = st.sampled_from(["enrolled", "in_progress", "completed", "withdrawn"])
+days = st.dates(min_value=date(2025, 3, 1), max_value=date(2026, 4, 30))
+records = st.builds(
+    RecordFacts,
+    statuses,
+    st.none() | st.decimals(min_value=0, max_value=50, places=1),
+    st.none() | st.integers(min_value=0, max_value=100),
+    st.none() | days,
+)
+lines = st.lists(
+    st.tuples(st.decimals(min_value=0, max_value=20, places=1), days, st.lists(records, max_size=3)),
+    max_size=12,
+)
+
+
+@given(st.sampled_from(list(PlanStatus)), days, days, lines)
+def test_the_list_tally_follows_the_same_rules_as_the_plan_in_full(
+    status: PlanStatus, start: date, today: date, plan_lines: list
+) -> None:
+    tally = PlanTally(status, start, today)
+    for hours, month, found in plan_lines:
+        tally.add(hours, month, found)
+    full = plan_progress(
+        [
+            (hours, line_progress(hours, month, found, plan_status=status, period_start=start, today=today))
+            for hours, month, found in plan_lines
+        ]
+    )
+    assert tally.result() == full

@@ -104,7 +104,9 @@ def test_approval_boxes_are_the_offices_own_and_checked(db: Database) -> None:
     assert approval_boxes(db) == ("本人", "課長", "人事課")
 
 
-def test_the_page_list_has_every_learner_with_their_plan_or_none(db: Database, factory: RosterFactory) -> None:
+def test_the_page_list_has_every_learner_with_their_plan_or_none(
+    db: Database, factory: RosterFactory
+) -> None:
     _service, learner, plan_id, _version = drafted(db, factory)
     organization = factory.organization("団体C")
     waiting = factory.learner(organization, number="C1").id
