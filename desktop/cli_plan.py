@@ -64,7 +64,13 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace, db: Database) -> int:
     if args.action == "print":
-        return _print(args, db)
+        from desktop.cli_diagnosis import NotFound
+        from desktop.reports.pdf_common import PdfError
+
+        try:
+            return _print(args, db)
+        except PdfError as exc:  # a locked file, a full disk: said plainly, exit 2
+            raise NotFound(str(exc)) from exc
     return _propose(args, db)
 
 

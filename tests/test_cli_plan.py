@@ -88,3 +88,18 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
+
+
+def test_plan_print_to_a_place_it_cannot_write_says_so_plainly(
+    db: Database, factory: RosterFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    diagnosed(db, factory, "A1", "一般職員", 1)
+    base = ("--db", url_of(db))
+    assert cli(capsys, *base, "plan", "propose", "--all", "--fiscal-year", "2025")[0] == 0
+    blocked = tmp_path / "計画.pdf"
+    blocked.mkdir()  # a folder where the file should go: the PDF cannot replace it
+    code, _out, err = cli(
+        capsys, *base, "plan", "print", "--all", "--fiscal-year", "2025", "--out", str(blocked)
+    )
+    assert code == 2 and "計画.pdf に書き込めません" in err and "Traceback" not in err
+    assert blocked.is_dir() and not list(blocked.iterdir())
