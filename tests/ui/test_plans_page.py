@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.plan import PlanStatus
@@ -256,3 +258,54 @@ def test_open_without_a_plan_says_what_to_do(qtbot: QtBot, office, monkeypatch: 
     page.table.selectRow(numbers(page).index("A3"))
     page.open_plan()
     assert "計画を提案" in told.texts[0]
+
+
+def test_preview_lays_the_sheets_out_and_opens_them_in_the_viewer(
+    qtbot: QtBot, office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, _service, _learners = office
+    page = open_page(qtbot, db)
+    shown: list[Path] = []
+    monkeypatch.setattr(
+        "desktop.ui.pdf_preview.show_pdf", lambda parent, path, title=None: shown.append(path)
+    )
+    page.table.selectRow(numbers(page).index("A1"))
+    page.preview()
+    wait_until(lambda: bool(shown))
+    text = pdf_text(shown[0])
+    assert "学習計画書" in text and "令和7年度" in text and "A1" in text
+
+
+@pytest.mark.parametrize("separate", [False, True])
+def test_export_writes_one_pdf_or_a_file_per_learner(
+    qtbot: QtBot, office, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, separate: bool
+) -> None:
+    db, _service, _learners = office
+    page = open_page(qtbot, db)
+    out = tmp_path / "out"
+    out.mkdir()
+    told = Asked()
+    monkeypatch.setattr(QMessageBox, "information", told)
+    chosen = "1人1ファイルでフォルダに出す" if separate else "1つのPDFにまとめる"
+
+    def click(box: QMessageBox) -> int:
+        [button] = [b for b in box.buttons() if b.text() == chosen]
+        button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", click)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out / "まとめ"), ""))
+    page.export()  # nothing selected: everyone shown who has a plan (A1 and A2)
+    wait_until(lambda: bool(told.texts))
+    assert "2名分の学習計画書" in told.texts[0]
+    files = sorted(p.name for p in out.iterdir())
+    if separate:
+        assert [name[:3] for name in files] == ["A1_", "A2_"]
+    else:
+        assert files == ["まとめ.pdf"]
+        assert pdf_text(out / "まとめ.pdf").count("学習計画書") >= 2
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
