@@ -7,16 +7,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from desktop.domain.dates import to_wareki
 from desktop.domain.plan import PlanStatus
 from desktop.domain.plan_proposal import hours_text
-from desktop.domain.text import fold_for_search, fold_many
 from desktop.store.plan_views import PlanOverviewRow
-from desktop.ui.sorting import number_order, reading_keys
+from desktop.ui.learner_rows_model import LearnerRowsModel
 
 HEADERS = (
     "受講者番号",
@@ -65,34 +64,23 @@ def _period(row: PlanOverviewRow) -> str:
     return "" if row.plan is None else period_text(row.plan.period_start, row.plan.period_end)
 
 
-class PlansModel(QAbstractTableModel):
+class PlansModel(LearnerRowsModel[PlanOverviewRow]):
+    headers = HEADERS
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._all: list[PlanOverviewRow] = []
-        self._keys: list[str] = []
-        self._rows: list[PlanOverviewRow] = []
-        self._text = ""
         self._status: str | None = None
-        self._name_keys: dict[int, Any] | None = None
 
-    def set_rows(self, rows: list[PlanOverviewRow]) -> None:
-        self._name_keys = None
-        self._all = rows
-        self._keys = fold_many(
-            [f"{r.learner.number} {r.learner.name} {r.learner.reading} {r.learner.department}" for r in rows]
-        )
-        self._apply()
-
-    def set_filter(self, text: str) -> None:
-        self._text = text
-        self._apply()
+    def search_text(self, row: PlanOverviewRow) -> str:
+        learner = row.learner
+        return f"{learner.number} {learner.name} {learner.reading} {learner.department}"
 
     def set_status_filter(self, status: str | None) -> None:
         """A PlanStatus value, NO_PLAN, OVERDUE, or None for everyone."""
         self._status = status
-        self._apply()
+        self.refilter()
 
-    def _wanted(self, row: PlanOverviewRow) -> bool:
+    def wanted(self, row: PlanOverviewRow) -> bool:
         if self._status is None:
             return True
         if self._status == NO_PLAN:
@@ -101,43 +89,10 @@ class PlansModel(QAbstractTableModel):
             return row.plan is not None and row.plan.progress.overdue > 0
         return row.plan is not None and row.plan.status.value == self._status
 
-    def _apply(self) -> None:
-        text = fold_for_search(self._text)
-        self.beginResetModel()
-        self._rows = [
-            row
-            for row, key in zip(self._all, self._keys, strict=True)
-            if (not text or text in key) and self._wanted(row)
-        ]
-        self.endResetModel()
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(HEADERS) or not self._all:
-            return
-        key = self._sort_key(column)
-        order_of = sorted(range(len(self._all)), key=lambda i: key(self._all[i]))
-        if order == Qt.SortOrder.DescendingOrder:
-            order_of.reverse()
-        self._all = [self._all[i] for i in order_of]
-        self._keys = [self._keys[i] for i in order_of]
-        self._apply()
-
-    def _sort_key(self, column: int) -> Callable[[PlanOverviewRow], Any]:
-        if column == 0:
-            return lambda r: number_order(r.learner.number)
-        if column == 1:
-            if self._name_keys is None:
-                learners = [r.learner for r in self._all]
-                self._name_keys = dict(
-                    zip(
-                        (x.id for x in learners),
-                        reading_keys([x.reading for x in learners], [x.name for x in learners]),
-                        strict=True,
-                    )
-                )
-            keys = self._name_keys
-            return lambda r: keys[r.learner.id]
-        if column == 4:
+    def sort_key(self, column: int) -> Callable[[PlanOverviewRow], Any]:
+        if column <= 1:
+            return super().sort_key(column)
+        if column == STATUS_COLUMN:
             order = list(PlanStatus)
             return lambda r: (-1, r.diagnosed) if r.plan is None else (order.index(r.plan.status), True)
         if 5 <= column <= 11:
@@ -159,25 +114,6 @@ class PlansModel(QAbstractTableModel):
             10: progress.percent,
             11: progress.overdue,
         }[column]
-
-    def row_at(self, row: int) -> PlanOverviewRow:
-        return self._rows[row]
-
-    def rows(self) -> list[PlanOverviewRow]:
-        return list(self._rows)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
 
     def _display(self, row: PlanOverviewRow, column: int) -> str:
         learner, plan = row.learner, row.plan

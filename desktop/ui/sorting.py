@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
 
 from desktop.domain.text import reading_sort_keys
 
@@ -29,3 +30,21 @@ def sorted_rows(
     body = list(rows[:-1] if keep_last and rows else rows)
     body.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
     return [*body, rows[-1]] if keep_last and rows else body
+
+
+def make_sortable(table: QTableView) -> None:
+    """Header clicks sort; nothing is sorted until the user asks, so lists open in 所属・番号 order."""
+    header = table.horizontalHeader()
+    header.setSortIndicatorShown(True)
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    header.setSectionsClickable(True)
+    header.sortIndicatorChanged.connect(lambda column, order: table.model().sort(column, order))
+    # Fitting columns reads every role of the first 1,000 rows by default: a second at 50,000 learners.
+    header.setResizeContentsPrecision(100)
+
+
+def keep_sorted(table: QTableView) -> None:
+    """Fresh rows keep the order the user chose."""
+    header = table.horizontalHeader()
+    if header.sortIndicatorSection() >= 0:
+        table.model().sort(header.sortIndicatorSection(), header.sortIndicatorOrder())

@@ -35,6 +35,7 @@ from desktop.store.roster_service import RosterService
 from desktop.store.settings import MAX_APPROVAL_BOXES, approval_boxes, set_approval_boxes
 from desktop.ui.forms import child, load_form
 from desktop.ui.plans_model import NO_PLAN, OVERDUE, PlansModel, hours_sum
+from desktop.ui.sorting import keep_sorted, make_sortable
 from desktop.ui.workers import BackgroundTask
 
 if TYPE_CHECKING:
@@ -66,13 +67,8 @@ class PlansPage(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setResizeContentsPrecision(100)
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        header.setSectionsClickable(True)
-        header.sortIndicatorChanged.connect(self.model.sort)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        make_sortable(self.table)
         self.table.doubleClicked.connect(lambda _index: self.open_plan())
 
         this_year = fiscal_year_of(self._today)
@@ -143,9 +139,7 @@ class PlansPage(QWidget):
         if wanted != self._wanted:
             return  # the year or 所属 changed meanwhile; the newer list is on its way
         self.model.set_rows(rows)
-        header = self.table.horizontalHeader()
-        if header.sortIndicatorSection() >= 0:
-            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        keep_sorted(self.table)
         self.table.resizeColumnsToContents()
         self._count()
 
