@@ -6,7 +6,6 @@ import argparse
 import shutil
 import sys
 import tempfile
-from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,7 +61,9 @@ def open_for_window(target: str | None, demo: bool) -> tuple[Database, Migration
         try:
             report = prepare_database(db)
             if demo:
-                seed_demo(db)
+                from desktop.store.demo import seed_demo_office
+
+                seed_demo_office(db)
         except Exception:
             db.dispose()
             raise
@@ -71,19 +72,6 @@ def open_for_window(target: str | None, demo: bool) -> tuple[Database, Migration
             shutil.rmtree(demo_folder, ignore_errors=True)
         raise
     return db, report, demo_folder
-
-
-def seed_demo(db: Database, today: date | None = None) -> None:
-    """The demo office: its roster, and a 年度 in progress (the latest one at least three months old)."""
-    from desktop.domain.plan import fiscal_year_of
-    from desktop.store.demo import seed_demo_diagnoses, seed_demo_roster
-    from desktop.store.demo_plans import seed_demo_plans
-
-    today = today or date.today()
-    year = fiscal_year_of(today - timedelta(days=90))
-    seed_demo_roster(db)
-    seed_demo_diagnoses(db, fiscal_year=year, today=today)
-    seed_demo_plans(db, year, today)
 
 
 class Startup:

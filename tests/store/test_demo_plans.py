@@ -8,15 +8,15 @@ from sqlalchemy import func, select
 
 from desktop.domain.plan import PlanStatus
 from desktop.store.database import Database
+from desktop.store.demo import seed_demo_office
 from desktop.store.models import TrainingRecord
 from desktop.store.plan_views import plan_overview
-from desktop.ui.app import seed_demo
 
 TODAY = date(2026, 11, 22)
 
 
 def test_the_demo_has_plans_in_every_status_with_progress_and_overdue_lines(sqlite_db: Database) -> None:
-    seed_demo(sqlite_db, TODAY)
+    seed_demo_office(sqlite_db, TODAY)
     rows = plan_overview(sqlite_db, 2026, today=TODAY)
     plans = [row.plan for row in rows if row.plan is not None]
     assert {plan.status for plan in plans} == set(PlanStatus)
