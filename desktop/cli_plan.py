@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from desktop.domain.plan import fiscal_year_of
+from desktop.domain.dates import fiscal_year
 from desktop.store.database import Database
 
 EXIT_OK = 0
@@ -80,7 +80,7 @@ def _print(args: argparse.Namespace, db: Database) -> int:
     from desktop.reports.plan_sheet import write_plan_sheet_folder, write_plan_sheets
     from desktop.store.plan_views import current_plan_ids
 
-    year = args.fiscal_year or fiscal_year_of(date.today())
+    year = args.fiscal_year or fiscal_year(date.today())
     learner_ids = learner_ids_for(db, args)
     plan_ids = current_plan_ids(db, year, learner_ids)
     if not plan_ids:
@@ -106,10 +106,10 @@ def _propose(args: argparse.Namespace, db: Database) -> int:
     from desktop.cli_diagnosis import learner_ids_for
     from desktop.store.plan_service import PlanService, PlanSettings
 
-    year = args.fiscal_year or fiscal_year_of(date.today())
+    year = args.fiscal_year or fiscal_year(date.today())
     today = date.today()
     # This 年度: start this month; another 年度: start in April.
-    start = today if fiscal_year_of(today) == year else None
+    start = today if fiscal_year(today) == year else None
     settings = PlanSettings(year, args.hours, args.months, start)
     service = PlanService(db)
     _framework_id, _framework = service.frameworks.current()  # the bundled framework on a fresh database

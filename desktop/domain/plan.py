@@ -42,10 +42,5 @@ def can_move(current: PlanStatus, wanted: PlanStatus) -> bool:
     return wanted in NEXT_STATUSES[current]
 
 
-def fiscal_year_of(day: date) -> int:
-    """年度: April to March, named by the year it starts in."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
 def fiscal_year_bounds(year: int) -> tuple[date, date]:
     return date(year, 4, 1), date(year + 1, 3, 31)

@@ -148,8 +148,13 @@ def write_plan_sheet_folder(
 
 def plan_file_name(sheet: PlanSheet) -> str:
     """「A0001_髙橋 花子_2026年度学習計画書.pdf」, with characters Windows forbids replaced by _."""
-    parts = [safe_name_part(sheet.learner_number), safe_name_part(sheet.learner_name)]
-    return "_".join([*(p for p in parts if p), f"{sheet.fiscal_year}年度{TITLE}"]) + ".pdf"
+    return learner_plan_file_name(sheet.learner_number, sheet.learner_name, sheet.fiscal_year)
+
+
+def learner_plan_file_name(number: str, name: str, fiscal_year: int) -> str:
+    """The file name of a learner's sheet, for a screen that has the learner but not the sheet."""
+    parts = [safe_name_part(number), safe_name_part(name)]
+    return "_".join([*(p for p in parts if p), f"{fiscal_year}年度{TITLE}"]) + ".pdf"
 
 
 def _build(story: list[Flowable], made_on: date, file: IO[bytes]) -> None:

@@ -161,11 +161,11 @@ def seed_demo_office(db: Database, today: date | None = None) -> None:
     """The demo office: its roster, and a 年度 in progress (the latest one at least three months old)."""
     from datetime import timedelta
 
-    from desktop.domain.plan import fiscal_year_of
+    from desktop.domain.dates import fiscal_year
     from desktop.store.demo_plans import seed_demo_plans
 
     today = today or date.today()
-    year = fiscal_year_of(today - timedelta(days=90))
+    year = fiscal_year(today - timedelta(days=90))
     seed_demo_roster(db)
     seed_demo_diagnoses(db, fiscal_year=year, today=today)
     seed_demo_plans(db, year, today)

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.plan import PlanStatus, fiscal_year_bounds, fiscal_year_of
+from desktop.domain import dates
+from desktop.domain.plan import PlanStatus, fiscal_year_bounds
 from desktop.domain.plan_proposal import add_months, first_of_month, hours_text
 from desktop.store.errors import UserFacingError
 from desktop.store.plan_service import LearnerProposal, PlanService, PlanSettings
@@ -91,7 +92,7 @@ class PlanProposeDialog(QDialog):
         months = [add_months(begin, n) for n in range(12)]
         for month in months:
             self.start_combo.addItem(month_text(month), month)
-        default = first_of_month(today) if fiscal_year_of(today) == fiscal_year else begin
+        default = first_of_month(today) if dates.fiscal_year(today) == fiscal_year else begin
         self.start_combo.setCurrentIndex(months.index(default))  # findData cannot match a Python date
         for table, headers in ((self.learner_table, _LEARNER_COLUMNS), (self.line_table, _LINE_COLUMNS)):
             table.setColumnCount(len(headers))

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.dates import fiscal_year
 from desktop.domain.diagnosis import DiagnosisKind
 from desktop.store.diagnosis_service import (
     METHOD_PAPER,
@@ -105,7 +106,7 @@ class DiagnosisPage(QWidget):
         for kind in KINDS:
             self.kind_combo.addItem(kind.label, kind)
         self.year_combo.addItem("すべての年度", None)
-        this_year = date.today().year if date.today().month >= 4 else date.today().year - 1
+        this_year = fiscal_year(date.today())
         for year in range(this_year, this_year - 6, -1):
             self.year_combo.addItem(f"{year}年度", year)
         for label, mode in (

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.plan import PlanStatus, fiscal_year_of
+from desktop.domain.dates import fiscal_year
+from desktop.domain.plan import PlanStatus
 from desktop.domain.plan_proposal import hours_text
 from desktop.store.errors import StaleEditError, UserFacingError
 from desktop.store.plan_service import PlanService
@@ -71,7 +72,7 @@ class PlansPage(QWidget):
         make_sortable(self.table)
         self.table.doubleClicked.connect(lambda _index: self.open_plan())
 
-        this_year = fiscal_year_of(self._today)
+        this_year = fiscal_year(self._today)
         for year in range(this_year + 1, this_year - 5, -1):
             self.year_combo.addItem(f"{year}年度", year)
         self.year_combo.setCurrentIndex(1)
@@ -252,7 +253,7 @@ class PlansPage(QWidget):
         preview_plans(self, self._db, ids)
 
     def export(self) -> None:
-        from desktop.reports.plan_sheet import plan_file_name
+        from desktop.reports.plan_sheet import learner_plan_file_name
         from desktop.ui.plan_printing_ui import export_plans
 
         rows = [r for r in self._chosen_or_shown() if r.plan is not None]
@@ -260,9 +261,8 @@ class PlansPage(QWidget):
             QMessageBox.information(self, TITLE, f"{self.fiscal_year}年度の学習計画がある受講者がいません。")
             return
         if len(rows) == 1:
-            from desktop.plan_printing import plan_sheets
-
-            name = plan_file_name(plan_sheets(self._db, self._plans(rows))[0])
+            learner = rows[0].learner
+            name = learner_plan_file_name(learner.number, learner.name, self.fiscal_year)
         else:
             name = f"{self.fiscal_year}年度学習計画書_{len(rows)}名.pdf"
         export_plans(self, self._db, self._plans(rows), name)
