@@ -205,3 +205,12 @@ def fiscal_year_wareki(year: int) -> str:
     """
     name, era_year = wareki_year(date(year, 12, 31))
     return f"{name}{_year_text(era_year)}度"
+
+
+def add_months(d: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), clamped to the month's last day (1/31 + 1 → 2/28)."""
+    index = d.year * 12 + d.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    next_first = date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, min(d.day, (next_first - timedelta(days=1)).day))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
 
+from desktop.domain.registration_numbers import corporate_number_check_digit
 from desktop.domain.roster import DEFAULT_ROLES, LearnerKind, LearnerStatus, OrganizationKind, SizeClass
 
 
@@ -147,24 +148,6 @@ _ROMAJI = (
 _ROMAJI_OF = dict(zip(_KANA, _ROMAJI.split(), strict=True))
 _VOWELS = tuple("アイウエオ")
 _LONG_AFTER = {"ウ": "ou", "オ": "o"}  # the vowels this kana lengthens
-
-
-def corporate_number_check_digit(base12: str) -> int:
-    """The check digit of a 法人番号 (corporate number) from its 12-digit base.
-
-    A 法人番号 is 13 digits: the check digit followed by the base. With P_i the
-    i-th digit of the base counting from the rightmost (least significant) one,
-    and Q_i = 1 for odd i and 2 for even i::
-
-        check = 9 - (sum(P_i * Q_i for i in 1..12) mod 9)
-
-    The full number is ``str(check) + base12``; e.g. base "000012050002" gives 7
-    (7000012050002, the 国税庁's own example).
-    """
-    if len(base12) != 12 or not base12.isascii() or not base12.isdigit():
-        raise ValueError(f"法人番号の基礎番号は12桁の数字です: {base12!r}")
-    total = sum(int(digit) * (1 if i % 2 else 2) for i, digit in enumerate(reversed(base12), start=1))
-    return 9 - total % 9
 
 
 def _romanize(reading: str) -> str:

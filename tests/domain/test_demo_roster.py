@@ -11,9 +11,9 @@ from desktop.domain.demo_roster import (
     GIVEN_NAMES,
     SURNAMES,
     DemoRoster,
-    corporate_number_check_digit,
     generate_demo_roster,
 )
+from desktop.domain.registration_numbers import corporate_number_check_digit
 from desktop.domain.roster import (
     DEFAULT_ROLES,
     LearnerKind,
