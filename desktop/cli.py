@@ -47,12 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     selftest = commands.add_parser("selftest", help="一時データベースで動作確認をして終了する")
     selftest.add_argument("--no-gui", action="store_true", help="画面部品の確認を省く")
-    from desktop import cli_catalog, cli_diagnosis, cli_exchange, cli_plan
+    from desktop import cli_catalog, cli_diagnosis, cli_exchange, cli_grant, cli_plan
 
     cli_exchange.add_commands(commands)
     cli_diagnosis.add_commands(commands)
     cli_plan.add_commands(commands)
     cli_catalog.add_commands(commands)
+    cli_grant.add_commands(commands)
     return parser
 
 
@@ -66,6 +67,7 @@ def run_command(args: argparse.Namespace) -> int:
         "framework": _with_database,
         "plan": _with_database,
         "catalog": _with_database,
+        "grant": _grant,
     }
     try:
         return handlers[args.command](args)
@@ -95,6 +97,10 @@ def _with_database(args: argparse.Namespace) -> int:
             from desktop import cli_plan
 
             return cli_plan.run(args, db)
+        if args.command == "grant":
+            from desktop import cli_grant
+
+            return cli_grant.run(args, db)
         if args.command == "catalog":
             from desktop import cli_catalog
 
@@ -102,6 +108,14 @@ def _with_database(args: argparse.Namespace) -> int:
         return cli_exchange.run(args, db)
     finally:
         db.dispose()
+
+
+def _grant(args: argparse.Namespace) -> int:
+    from desktop import cli_grant
+
+    if not cli_grant.needs_database(args):
+        return cli_grant.run(args, None)
+    return _with_database(args)
 
 
 def _selftest(args: argparse.Namespace) -> int:

@@ -162,6 +162,7 @@ def seed_demo_office(db: Database, today: date | None = None) -> None:
     from datetime import timedelta
 
     from desktop.domain.dates import fiscal_year
+    from desktop.store.demo_grants import seed_demo_grants
     from desktop.store.demo_plans import seed_demo_plans
 
     today = today or date.today()
@@ -169,3 +170,4 @@ def seed_demo_office(db: Database, today: date | None = None) -> None:
     seed_demo_roster(db)
     seed_demo_diagnoses(db, fiscal_year=year, today=today)
     seed_demo_plans(db, year, today)
+    seed_demo_grants(db, today)

@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from desktop.domain.diagnosis import DiagnosisKind
+from desktop.domain.grant_plan import EmploymentType, GrantPlanStatus
+from desktop.domain.grant_rules import TrainingMethod
 from desktop.domain.plan import PlanStatus
 from desktop.domain.roster import LearnerKind, LearnerStatus, OrganizationKind, SizeClass
 
@@ -105,6 +107,11 @@ class Organization(Timestamped, Base):
     size_class: Mapped[SizeClass | None] = mapped_column(enum_column(SizeClass))
     employment_office_number: Mapped[str | None] = mapped_column(String(16))
     corporate_number: Mapped[str | None] = mapped_column(String(13))
+    # What the grant's 計画届 asks of an establishment (migration 0008).
+    main_business: Mapped[str | None] = mapped_column(String(128))
+    labour_bureau: Mapped[str | None] = mapped_column(String(32))
+    contact_name: Mapped[str | None] = mapped_column(String(64))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
@@ -449,3 +456,60 @@ class PlanStatusChange(Base):
     changed_by: Mapped[str] = mapped_column(String(64))
     changed_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
     note: Mapped[str] = mapped_column(Text(), default="")
+
+
+class StoredGrantRuleSet(Timestamped, Base):
+    """A 助成金 rule file an office loaded (migration 0008); the bundled ones stay in resources/."""
+
+    __tablename__ = "grant_rule_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    data_json: Mapped[str] = mapped_column(Text())
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(255))
+    loaded_by: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class GrantPlan(Timestamped, Base):
+    """訓練計画: one training an establishment (a firm in organizations) plans for the grant."""
+
+    __tablename__ = "grant_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    provider: Mapped[str] = mapped_column(String(128), default="")
+    method: Mapped[TrainingMethod] = mapped_column(enum_column(TrainingMethod))
+    start_on: Mapped[date] = mapped_column(Date())
+    end_on: Mapped[date] = mapped_column(Date())
+    hours: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    fee_yen: Mapped[int] = mapped_column(Integer)
+    status: Mapped[GrantPlanStatus] = mapped_column(enum_column(GrantPlanStatus))
+    notice_submitted_on: Mapped[date | None] = mapped_column(Date())
+    claim_submitted_on: Mapped[date | None] = mapped_column(Date())
+    notes: Mapped[str] = mapped_column(Text(), default="")
+    created_by: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class GrantTrainee(Base):
+    """A learner of the roster in a 訓練計画, with the terms the grant asks for."""
+
+    __tablename__ = "grant_trainees"
+    __table_args__ = (UniqueConstraint("plan_id", "learner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("grant_plans.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="RESTRICT"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    employment_type: Mapped[EmploymentType] = mapped_column(enum_column(EmploymentType))
+    wage_hours: Mapped[Decimal] = mapped_column(Numeric(7, 2))
