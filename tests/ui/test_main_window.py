@@ -51,7 +51,7 @@ def test_window_has_every_page_and_shows_the_database(qtbot: QtBot, sqlite_db: D
 
 def test_unbuilt_pages_say_so_without_figures(qtbot: QtBot, sqlite_db: Database) -> None:
     window = open_window(qtbot, sqlite_db)
-    for key in ("home", "grants", "exports", "settings"):
+    for key in ("home", "exports", "settings"):
         page = window.page(key)
         status = child(page, QLabel, "statusLabel").text()
         description = child(page, QLabel, "descriptionLabel").text()
@@ -105,8 +105,10 @@ def test_demo_database_is_fresh_and_believable(tmp_path: Path) -> None:
         service = RosterService(db)
         rows = service.roster_rows()
         assert 250 <= len(rows) <= 350
-        assert len(service.organizations()) == 2
-        assert 10 <= len(service.departments()) <= 14
+        organizations = service.organizations()
+        # the city, and the two firms of the 助成金 page: one 中小企業 and one 大企業
+        assert [org.kind.value for org in organizations] == ["municipality", "company", "company"]
+        assert 13 <= len(service.departments()) <= 17
         assert report.backup is None and folder is not None and folder.exists()
     finally:
         db.dispose()

@@ -35,6 +35,12 @@ def _plans_page(db: Database, parent: QWidget) -> QWidget:
     return PlansPage.for_database(db, parent)
 
 
+def _grants_page(db: Database, parent: QWidget) -> QWidget:
+    from desktop.ui.pages.grants_page import GrantsPage
+
+    return GrantsPage.for_database(db, parent)
+
+
 def _records_page(db: Database, parent: QWidget) -> QWidget:
     from desktop.ui.pages.records_page import RecordsPage
 
@@ -74,10 +80,7 @@ PAGES: tuple[PageSpec, ...] = (
         "grants",
         "助成金",
         "人材開発支援助成金（事業展開等リスキリング支援コース）の見込額・期限を計算し、申請用の記入シートを印刷します。",
-        (
-            "事業所と訓練計画の登録",
-            "経費助成・賃金助成の見込額（適用したルールの版を明記）",
-        ),
+        build=_grants_page,
     ),
     PageSpec(
         "exports",
