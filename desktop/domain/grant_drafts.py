@@ -171,9 +171,13 @@ def parse_hours(text: str) -> Decimal | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         return None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+    if not value.is_finite():
         return None
-    return value
+    try:
+        exact = value == value.quantize(Decimal("0.01"))
+    except InvalidOperation:  # too many digits to quantize (1e10000, a held-down key): not hours
+        return None
+    return value if exact else None
 
 
 def parse_yen(text: str) -> int | None:
@@ -204,7 +208,8 @@ def validate_grant_plan(draft: GrantPlanDraft) -> tuple[CleanGrantPlan | None, l
     elif draft.start is not None and draft.end < draft.start:
         problem("end", "訓練終了日が開始日より前です。")
     hours = parse_hours(draft.hours)
-    if hours is None or hours <= 0 or hours > MAX_HOURS:
+    hours_ok = hours is not None and 0 < hours <= MAX_HOURS
+    if not hours_ok:
         problem("hours", "訓練時間は0より大きい時間数で入力してください（小数は2桁まで）。")
     fee = parse_yen(draft.fee)
     if fee is None or fee > MAX_FEE:
@@ -212,7 +217,8 @@ def validate_grant_plan(draft: GrantPlanDraft) -> tuple[CleanGrantPlan | None, l
     notes = nfkc(draft.notes).strip()
     if len(notes) > 2000:
         problem("notes", "備考は2000文字以内で入力してください。")
-    trainees = _clean_trainees(draft.trainees, hours, problem)
+    # Bad plan hours are reported once, above, not again against each trainee's wage hours.
+    trainees = _clean_trainees(draft.trainees, hours if hours_ok else None, problem)
     if problems:
         return None, problems
     assert draft.organization_id is not None and draft.method and draft.start and draft.end
@@ -242,7 +248,10 @@ def _clean_trainees(
             report("trainees", f"{where}: 同じ人が二度選ばれています。")
             continue
         seen.add(trainee.learner_id)
-        wage_hours = hours if not trainee.wage_hours.strip() else parse_hours(trainee.wage_hours)
+        if trainee.wage_hours.strip():
+            wage_hours = parse_hours(trainee.wage_hours)
+        else:  # blank: the training's hours (when those are bad, their own problem says so)
+            wage_hours = hours if hours is not None else Decimal(0)
         if wage_hours is None or wage_hours < 0:
             report("trainees", f"{where}: 賃金助成の対象時間は0以上の時間数で入力してください。")
             continue

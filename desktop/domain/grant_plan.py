@@ -75,9 +75,15 @@ def notice_window(start: date) -> Window:
 
 
 def claim_window(end: date) -> Window:
-    """When the 支給申請 is due: from the day after the end, for 2 months."""
+    """When the 支給申請 is due: from the day after the end, for 2 months.
+
+    The period ends the day before the same day 2 months on, or, when that month
+    has no such day (opens 12/30 → no 2/30), on its last day (民法143条2項).
+    """
     opens = end + timedelta(days=1)
-    return Window(opens, add_months(opens, CLAIM_MONTHS) - timedelta(days=1))
+    same_day = add_months(opens, CLAIM_MONTHS)  # clamped to the month's last day when there is none
+    closes = same_day - timedelta(days=1) if same_day.day == opens.day else same_day
+    return Window(opens, closes)
 
 
 def deadline_alert(status: GrantPlanStatus, start: date, end: date, today: date) -> DeadlineAlert | None:

@@ -278,11 +278,12 @@ class _Reader:
                 self.problem(path, "from_hours, sme, large を持つオブジェクトにしてください。")
                 continue
             from_hours = self.hours(entry, "from_hours")
+            if from_hours is None:  # prefix its problem before the caps may add theirs
+                self.problems[-1] = f"{path}.{self.problems[-1]}"
             caps = {
                 size: self.integer(entry, f"{path}.{size.value}", size.value, low=0) for size in SizeClass
             }
             if from_hours is None:
-                self.problems[-1] = f"{path}.{self.problems[-1]}"
                 continue
             if tiers and from_hours <= tiers[-1].from_hours:
                 self.problem(f"{path}.from_hours", "時間区分は短い順に並べてください。")
