@@ -58,6 +58,10 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     estimate.add_argument("--months", help="定額制サービスの利用月数（整数、既定 1）")
     estimate.add_argument("--trainees", help="受講者数（既定 1）")
     estimate.add_argument("--wage-hours", help="1人あたりの賃金助成の対象時間（既定は訓練時間）")
+    estimate.add_argument(
+        "--prior-claims",
+        help="定額制サービス: この受講者の今年度の申請済み回数（既定 0。上限を超えると notes で警告）",
+    )
 
     rules = grant.add_parser("rules", help="助成金のルールファイル").add_subparsers(
         dest="rules_action", required=True
@@ -110,6 +114,7 @@ def _estimate(args: argparse.Namespace, rules: GrantRuleStore) -> int:
     months = _integer(args.months, "--months", default=1, low=1)
     trainees = _integer(args.trainees, "--trainees", default=1, low=1, high=MAX_TRAINEES)
     wage_hours = _decimal(args.wage_hours, "--wage-hours", required=False)
+    prior_claims = _integer(args.prior_claims, "--prior-claims", default=0, low=0, high=1000)
     if wage_hours is not None and wage_hours < 0:
         raise EstimateArgumentError("--wage-hours: 0以上の数で指定してください。")
     if wage_hours is not None and wage_hours > hours:
@@ -121,7 +126,9 @@ def _estimate(args: argparse.Namespace, rules: GrantRuleStore) -> int:
     terms = TrainingTerms(size, method, hours, fee, start, Fraction(months))
     try:
         estimate = estimate_plan(
-            rule, terms, [TraineeInput(f"{n}人目", wage_hours) for n in range(1, trainees + 1)]
+            rule,
+            terms,
+            [TraineeInput(f"{n}人目", wage_hours, prior_claims) for n in range(1, trainees + 1)],
         )
     except EstimateInputError as exc:
         raise EstimateArgumentError(str(exc)) from exc
@@ -237,8 +244,13 @@ def _sheet(args: argparse.Namespace, db: Database, rules: GrantRuleStore) -> int
     data = grant_sheet_data(GrantService(db, rules), args.plan, date.today(), made_by=current_user())
     if suffix == ".xlsx":
         from desktop.exchange.grant_trainees_file import write_trainee_list_xlsx
+        from desktop.exchange.tabular import TableFileError
 
-        write_trainee_list_xlsx(out, data)
+        try:
+            write_trainee_list_xlsx(out, data)
+        except TableFileError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
     else:
         from desktop.reports.grant_sheet_data import SheetKind
         from desktop.reports.grant_sheets import write_grant_sheets

@@ -704,3 +704,16 @@ def test_grant_list_of_an_empty_database_prints_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     assert cli(capsys, "--db", str(tmp_path / "empty.sqlite"), "grant", "list") == (0, "", "")
+
+
+def test_prior_subscription_claims_warn_past_three_a_year(capsys: pytest.CaptureFixture[str]) -> None:
+    args = estimate_args("sme", "subscription", "30", "3000", "2026-06-01", "--months", "6")
+    fresh = estimate(capsys, *args)
+    assert not any("すでに" in note for note in fresh["notes"])
+    third = estimate(capsys, *args, "--prior-claims", "2")
+    assert not any("すでに" in note for note in third["notes"])
+    fourth = estimate(capsys, *args, "--prior-claims", "3")
+    assert any("年度3回まで" in note and "すでに3回" in note for note in fourth["notes"])
+    assert fourth["per_trainee"] == fresh["per_trainee"]  # a warning, not a refusal: the bureau decides
+    code, out, err = cli(capsys, *args, "--prior-claims", "-1")
+    assert (code, out) == (2, "") and "--prior-claims" in err

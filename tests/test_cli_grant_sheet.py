@@ -135,7 +135,7 @@ def test_xlsx_out_writes_the_trainee_list(
     listed = rows[head + 1 :]
     assert [row[2] for row in listed] == [name for name, _ in PEOPLE]
     assert [row[4] for row in listed] == ["0123-456789-0", "0123-456789-1", "0123-456789-2"]
-    assert [row[9] for row in listed] == [550_000, 550_000, 520_000]
+    assert [row[10] for row in listed] == [550_000, 550_000, 520_000]
 
 
 def test_other_suffixes_and_unknown_plans_exit_2_with_nothing_written(
@@ -162,4 +162,17 @@ def test_an_unwritable_pdf_exits_2_with_a_japanese_message(
     )
     assert (code, stdout) == (2, "")
     assert "x.pdf に書き込めません" in err
+    assert not out.parent.exists()
+
+
+def test_an_unwritable_xlsx_is_a_plain_message_and_exit_2(
+    sqlite_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = seeded_plan(sqlite_db)
+    out = tmp_path / "no-such-folder" / "受講者一覧.xlsx"
+    code, stdout, err = cli(
+        capsys, "--db", url_of(sqlite_db), "grant", "sheet", "--plan", str(plan), "--out", str(out)
+    )
+    assert (code, stdout) == (2, "")
+    assert "受講者一覧.xlsx" in err and "Traceback" not in err
     assert not out.parent.exists()

@@ -31,9 +31,10 @@ HEADERS = (
     "賃金助成の対象時間",
     "経費助成見込",
     "賃金助成見込",
+    "年度上限による減額",
     "見込額",
 )
-_WIDTHS = (12, 12, 18, 20, 22, 10, 20, 14, 14, 14)
+_WIDTHS = (12, 12, 18, 20, 22, 10, 20, 14, 14, 18, 14)
 _YEN = '#,##0"円"'
 
 
@@ -83,6 +84,7 @@ def write_trainee_list_xlsx(path: Path, data: GrantSheetData) -> int:
             trainee.wage_hours,
             share.estimate.expense if share else None,
             share.estimate.wage if share else None,
+            share.cut_by_cap if share else None,  # so that each row adds up: 経費 + 賃金 − 減額 = 見込額
             share.payable if share else None,
         ]
         for column, value in enumerate(values, start=1):

@@ -25,7 +25,9 @@ class SheetKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"summary": "訓練計画の概要", "trainees": "受講者一覧", "calculation": "助成額の計算"}[self.value]
+        return {"summary": "訓練計画の概要", "trainees": "受講者一覧", "calculation": "助成額の計算"}[
+            self.value
+        ]
 
 
 @dataclass(frozen=True)

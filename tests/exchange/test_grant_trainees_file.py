@@ -64,9 +64,10 @@ def test_the_list_has_the_plan_above_a_header_and_a_row_per_trainee(tmp_path: Pa
         150,
         400_000,
         150_000,
+        0,
         550_000,
     ]
-    assert listed[3][6:] == [120, 400_000, 120_000, 520_000]
+    assert listed[3][6:] == [120, 400_000, 120_000, 0, 520_000]
     assert listed[5][4] is None  # no insured number entered
     assert listed[6][5] == "有期"
 
@@ -79,14 +80,14 @@ def test_sheet_is_set_up_to_filter_and_print(tmp_path: Path) -> None:
     head = header_row([[cell.value for cell in row] for row in sheet.iter_rows()]) + 1
     assert sheet.title == "受講者一覧"
     assert sheet.freeze_panes == f"A{head + 1}"
-    assert sheet.auto_filter.ref == f"A{head}:J{head + 8}"
+    assert sheet.auto_filter.ref == f"A{head}:K{head + 8}"
     assert sheet.print_title_rows == f"${head}:${head}"  # the header on each printed page
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
     assert sheet.page_setup.orientation == "portrait"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
     insured = sheet.cell(head + 1, 5)
     assert (insured.value, insured.data_type, insured.number_format) == ("0100-000000-0", "s", "@")
-    assert sheet.cell(head + 1, 10).data_type == "n"
+    assert sheet.cell(head + 1, 11).data_type == "n"
     workbook.close()
 
 
@@ -95,8 +96,9 @@ def test_after_the_annual_cap_the_amount_is_what_is_payable(tmp_path: Path) -> N
     write_trainee_list_xlsx(path, sheet_data(used_before=100_000_000 - 1_000_000))
     rows = cells(path)
     listed = rows[header_row(rows) + 1 :]
-    assert [row[9] for row in listed[:3]] == [550_000, 450_000, 0]
-    assert listed[2][7:9] == [400_000, 150_000]  # the subsidies before the cap
+    assert [row[10] for row in listed[:3]] == [550_000, 450_000, 0]
+    assert listed[2][7:10] == [400_000, 150_000, 550_000]  # the subsidies before the cap, and the cut
+    assert all(row[7] + row[8] - row[9] == row[10] for row in listed)  # every row adds up
 
 
 def test_without_an_estimate_the_amounts_are_blank_and_the_reason_is_given(tmp_path: Path) -> None:
@@ -107,7 +109,7 @@ def test_without_an_estimate_the_amounts_are_blank_and_the_reason_is_given(tmp_p
     head = header_row(rows)
     about = {row[0]: row[1] for row in rows[1:head]}
     assert about["ルールセット"] == reason and "助成見込額" not in about
-    assert all(row[7:] == [None, None, None] for row in rows[head + 1 :])
+    assert all(row[7:] == [None, None, None, None] for row in rows[head + 1 :])
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
@@ -169,8 +171,9 @@ def test_libreoffice_reads_the_same_values_and_the_leading_zero(tmp_path: Path) 
         "150",
         "400,000円",
         "150,000円",
+        "0円",
         "550,000円",
     ]
-    assert seen[head + 4][6:] == ["120", "400,000円", "120,000円", "520,000円"]
+    assert seen[head + 4][6:] == ["120", "400,000円", "120,000円", "0円", "520,000円"]
     assert seen[head + 6][4] == ""
     assert len(seen) == head + 9
