@@ -7,10 +7,10 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QLin
 
 from desktop.domain.grant_drafts import EstablishmentDraft
 from desktop.domain.roster import SizeClass
-from desktop.store.errors import NotFoundError, StaleEditError, UserFacingError, ValidationFailed
+from desktop.store.errors import NotFoundError, StaleEditError
 from desktop.store.grant_service import GrantService
 from desktop.store.grant_views import EstablishmentRow
-from desktop.ui.field_marks import FieldMarks
+from desktop.ui.field_marks import RELOADED, FieldMarks, ask_reload, save_or_mark
 from desktop.ui.forms import child, load_form
 
 
@@ -87,34 +87,21 @@ class EstablishmentDialog(QDialog):
         )
 
     def save(self) -> None:
-        self.marks.clear()
         row = self._row
-        try:
-            self.saved_id = self._service.save_establishment(
+        saved = save_or_mark(
+            self,
+            self.marks,
+            lambda: self._service.save_establishment(
                 row.id if row else None, self.draft(), row.version if row else None
-            )
-        except ValidationFailed as exc:
-            self.marks.show(exc.problems)
-            return
-        except StaleEditError as exc:
-            self._offer_reload(exc)
-            return
-        except NotFoundError as exc:
-            QMessageBox.warning(self, "保存できません", exc.message)
-            self.reject()
-            return
-        except UserFacingError as exc:
-            self.marks.show([("", exc.message)])
-            return
-        self.accept()
+            ),
+            self._offer_reload,
+        )
+        if saved is not None:
+            self.saved_id = saved
+            self.accept()
 
     def _offer_reload(self, exc: StaleEditError) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "他の人が先に保存しました", exc.message, parent=self)
-        reload_button = box.addButton("最新の内容を読み込む", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("このまま閉じる", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(reload_button)
-        box.exec()
-        if box.clickedButton() is not reload_button or self._row is None:
+        if not ask_reload(self, exc.message) or self._row is None:
             self.marks.show([("", exc.message)])
             return
         try:
@@ -123,4 +110,4 @@ class EstablishmentDialog(QDialog):
             QMessageBox.warning(self, "保存できません", gone.message)
             self.reject()
             return
-        self.marks.show([("", "最新の内容を読み込みました。必要な変更をもう一度入力して保存してください。")])
+        self.marks.show([("", RELOADED)])

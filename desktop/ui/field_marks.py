@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QWidget
+
+from desktop.store.errors import NotFoundError, StaleEditError, UserFacingError, ValidationFailed
+
+T = TypeVar("T")
 
 ERROR_STYLE = "border: 2px solid #c62828;"
 
@@ -37,3 +42,38 @@ class FieldMarks:
             first = first or widget
         if first is not None:
             first.setFocus()
+
+
+def save_or_mark(
+    dialog: QDialog,
+    marks: FieldMarks,
+    save: Callable[[], T],
+    on_stale: Callable[[StaleEditError], None],
+) -> T | None:
+    """Run a dialog's save; a refusal is marked on the form (or, for a vanished row, closes it)."""
+    marks.clear()
+    try:
+        return save()
+    except ValidationFailed as exc:
+        marks.show(exc.problems)
+    except StaleEditError as exc:
+        on_stale(exc)
+    except NotFoundError as exc:
+        QMessageBox.warning(dialog, "保存できません", exc.message)
+        dialog.reject()
+    except UserFacingError as exc:
+        marks.show([("", exc.message)])
+    return None
+
+
+def ask_reload(parent: QWidget, message: str) -> bool:
+    """Say why a save was refused as stale; True when the person wants the latest data."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "他の人が先に保存しました", message, parent=parent)
+    reload_button = box.addButton("最新の内容を読み込む", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("入力画面に戻る", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(reload_button)
+    box.exec()
+    return box.clickedButton() is reload_button
+
+
+RELOADED = "最新の内容を読み込みました。必要な変更をもう一度入力して保存してください。"

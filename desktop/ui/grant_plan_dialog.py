@@ -40,10 +40,10 @@ from desktop.domain.grant import (
 from desktop.domain.grant_drafts import GrantPlanDraft, parse_hours, parse_yen
 from desktop.domain.grant_plan import EmploymentType
 from desktop.domain.grant_rules import GrantRuleSet, NoRuleSet, TrainingMethod, select_rule_set
-from desktop.store.errors import NotFoundError, StaleEditError, UserFacingError, ValidationFailed
+from desktop.store.errors import NotFoundError, StaleEditError
 from desktop.store.grant_service import GrantService
 from desktop.store.grant_views import EstablishmentRow, GrantPlanView
-from desktop.ui.field_marks import FieldMarks
+from desktop.ui.field_marks import RELOADED, FieldMarks, ask_reload, save_or_mark
 from desktop.ui.forms import child, load_form
 from desktop.ui.trainee_pick_model import EMPLOYMENT, EmploymentDelegate, TraineePick, TraineePickModel
 
@@ -297,35 +297,22 @@ class GrantPlanDialog(QDialog):
         )
 
     def save(self) -> None:
-        self.marks.clear()
         plan = self._plan
-        try:
-            self.saved_id = self._service.save_plan(
+        saved = save_or_mark(
+            self,
+            self.marks,
+            lambda: self._service.save_plan(
                 plan.id if plan else None, self.draft(), plan.version if plan else None
-            )
-        except ValidationFailed as exc:
-            self.marks.show(exc.problems)
-            return
-        except StaleEditError as exc:
-            self._refused_as_stale(exc)
-            return
-        except NotFoundError as exc:
-            QMessageBox.warning(self, "保存できません", exc.message)
-            self.reject()
-            return
-        except UserFacingError as exc:
-            self.marks.show([("", exc.message)])
-            return
-        self._dirty = False
-        self.accept()
+            ),
+            self._refused_as_stale,
+        )
+        if saved is not None:
+            self.saved_id = saved
+            self._dirty = False
+            self.accept()
 
     def _refused_as_stale(self, exc: StaleEditError) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "他の人が先に保存しました", exc.message, parent=self)
-        reload_button = box.addButton("最新の内容を読み込む", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("入力画面に戻る", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(reload_button)
-        box.exec()
-        if box.clickedButton() is not reload_button or self._plan is None:
+        if not ask_reload(self, exc.message) or self._plan is None:
             self.marks.show([("", exc.message)])
             return
         try:
@@ -336,7 +323,7 @@ class GrantPlanDialog(QDialog):
             return
         self._dirty = False
         self._update_estimate()
-        self.marks.show([("", "最新の内容を読み込みました。必要な変更をもう一度入力して保存してください。")])
+        self.marks.show([("", RELOADED)])
 
     def reject(self) -> None:
         if self._dirty and not self._confirm_discard():

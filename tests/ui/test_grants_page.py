@@ -343,3 +343,23 @@ def test_sheets_and_the_trainee_list_are_written_from_the_page(
     page.export_trainees()
     wait_until(lambda: len(told.texts) == 2)
     assert "受講者3名" in told.texts[-1] and listed.stat().st_size > 0
+
+
+def test_a_stale_edit_can_reload_the_latest_plan(qtbot: QtBot, office, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.ui import grant_plan_dialog
+
+    _db, service, ids = office
+    view = service.plan(ids["late"], TODAY)
+    dialog = GrantPlanDialog(service, service.establishments(), view, today=TODAY)
+    qtbot.addWidget(dialog)
+    learners = [t.learner_id for t in view.trainees]
+    service.save_plan(ids["late"], draft(ids["sme"], learners, hours="160"), view.version)
+    monkeypatch.setattr(grant_plan_dialog, "ask_reload", lambda parent, message: True)
+    dialog.title_edit.setText("私の変更")
+    dialog.save()
+    assert dialog.hours.text() == "160" and dialog.title_edit.text() == "データ分析実践"
+    assert "最新の内容を読み込みました" in dialog.marks.label.text()
+    dialog.fee.setText("500000")
+    dialog.save()  # against the version just read: accepted
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert service.plan(ids["late"], TODAY).fee == 500_000
