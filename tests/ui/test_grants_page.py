@@ -345,7 +345,9 @@ def test_sheets_and_the_trainee_list_are_written_from_the_page(
     assert "受講者3名" in told.texts[-1] and listed.stat().st_size > 0
 
 
-def test_a_stale_edit_can_reload_the_latest_plan(qtbot: QtBot, office, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stale_edit_can_reload_the_latest_plan(
+    qtbot: QtBot, office, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from desktop.ui import grant_plan_dialog
 
     _db, service, ids = office
@@ -363,3 +365,25 @@ def test_a_stale_edit_can_reload_the_latest_plan(qtbot: QtBot, office, monkeypat
     dialog.save()  # against the version just read: accepted
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert service.plan(ids["late"], TODAY).fee == 500_000
+
+
+def test_preview_lays_out_the_three_sheets_for_the_viewer(
+    qtbot: QtBot, office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    db, _service, ids = office
+    page = open_page(qtbot, db)
+    shown: list[Path] = []
+    monkeypatch.setattr(
+        "desktop.ui.pdf_preview.show_pdf", lambda parent, path, title=None: shown.append(path)
+    )
+    page._select(ids["late"])
+    page.preview()
+    wait_until(lambda: bool(shown))
+    text = subprocess.run(
+        ["pdftotext", str(shown[0]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for sheet in ("訓練計画の概要", "受講者一覧", "助成額の計算"):
+        assert f"記入シート（{sheet}）" in text
+    assert "公式様式に記入するための下書き" in text
