@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from desktop.domain.grant_drafts import TraineeDraft
@@ -33,6 +34,7 @@ HEADERS = (
 )
 CHECK, NUMBER, NAME, FURIGANA, DEPARTMENT, INSURED, EMPLOYMENT, WAGE_HOURS = range(len(HEADERS))
 _EDITABLE = {INSURED, EMPLOYMENT, WAGE_HOURS}
+MUTED_COLOR = QColor("#6b6b6b")
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,8 @@ class TraineePickModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() == CHECK:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
@@ -147,9 +151,7 @@ class TraineePickModel(QAbstractTableModel):
             }
             return values.get(column, "")
         if role == Qt.ItemDataRole.ForegroundRole and column == WAGE_HOURS and not pick.wage_hours:
-            from PySide6.QtGui import QColor
-
-            return QColor("#6b6b6b")
+            return MUTED_COLOR
         if (
             role == Qt.ItemDataRole.ToolTipRole
             and column == INSURED

@@ -179,6 +179,7 @@ def test_new_plan_dialog_picks_trainees_shows_the_estimate_and_saves(qtbot: QtBo
     dialog.fee.setText("１００，０００")  # full-width, as an IME gives it
     model = dialog.model
     assert model.rowCount() == 3
+    ModelTester(None).check(model, force_py=True)
     model.setData(model.index(0, CHECK), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     model.setData(model.index(1, CHECK), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     model.setData(model.index(1, WAGE_HOURS), "6", Qt.ItemDataRole.EditRole)
