@@ -185,3 +185,21 @@ def _selftest_files(folder: Path, db: Database, check: Callable[[bool, str], Non
     write_xlsx(workbook, ["氏名"], [["髙橋　①郎"]], sheet_title="名簿")
     _, rows = open_table(workbook)
     check(list(rows) == [(2, ["髙橋　①郎"])], "wrote and read back an xlsx file")
+    _selftest_grant(check)
+
+
+def _selftest_grant(check: Callable[[bool, str], None]) -> None:
+    """The bundled grant rule files load, and an estimate comes out as the pamphlet says."""
+    from datetime import date
+    from decimal import Decimal
+
+    from desktop.domain.grant import TrainingTerms, estimate_trainee
+    from desktop.domain.grant_rules import TrainingMethod, select_rule_set
+    from desktop.domain.roster import SizeClass
+    from desktop.store.grant_rule_store import bundled_rule_sets
+
+    rule = select_rule_set(bundled_rule_sets(), date(2025, 4, 1))
+    terms = TrainingTerms(SizeClass.SME, TrainingMethod.CLASSROOM, Decimal(24), 88_000, date(2025, 4, 1))
+    estimate = estimate_trainee(rule, terms)
+    # 88,000 × 75% + 24 h × 1,000 yen
+    check(estimate.total == 90_000, f"grant rules bundled ({len(bundled_rule_sets())} rule sets) and applied")

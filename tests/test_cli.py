@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,7 @@ def test_selftest_passes_with_the_window() -> None:
     assert "名簿 page showed the learner" in result.stdout
     assert "QtPdf loaded a PDF and rendered page 1" in result.stdout
     assert "QtPrintSupport printed page 1" in result.stdout
+    assert re.search(r"grant rules bundled \([1-9][0-9]* rule sets\) and applied", result.stdout)
 
 
 def test_headless_commands_never_load_qt() -> None:
