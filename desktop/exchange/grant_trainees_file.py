@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from desktop.domain.dates import to_wareki
 from desktop.domain.grant import hours_text
 from desktop.domain.registration_numbers import format_insured_number
 from desktop.exchange.tabular import save_workbook
 from desktop.reports.grant_sheet_data import WORKSHEET_NOTICE, GrantSheetData
-from desktop.reports.pdf_common import wareki_with_iso
 
 SHEET_TITLE = "受講者一覧"
 TITLE = "人材開発支援助成金 受講者一覧（記入シート）"
@@ -120,7 +120,7 @@ def _about(data: GrantSheetData) -> list[tuple[str, Any]]:
     lines: list[tuple[str, Any]] = [
         ("事業所", where),
         ("訓練コース", course),
-        ("期間", f"{wareki_with_iso(data.start)} 〜 {wareki_with_iso(data.end)}"),
+        ("期間", f"{_wareki_with_iso(data.start)} 〜 {_wareki_with_iso(data.end)}"),
     ]
     if data.estimate is not None:
         rule = data.estimate.rule_set
@@ -144,3 +144,8 @@ def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
     return cell
+
+
+def _wareki_with_iso(day: date) -> str:
+    # As the PDF sheets print it, without importing ReportLab into an Excel export.
+    return f"{to_wareki(day)}（{day.isoformat()}）"
