@@ -1,29 +1,24 @@
 """The 助成金 page's tables: 訓練計画 with estimates and deadlines, establishments, rule sets.
 
-The lists are short (an office supports tens of firms, not thousands), so each
-model sorts its own rows on a header click instead of sitting behind a proxy.
+The lists are short (an office supports tens of firms, not thousands): plain
+row models (ui/rows_model) that sort on a header click.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QWidget
 
 from desktop.domain.grant import hours_text, yen
 from desktop.domain.grant_plan import AlertLevel
 from desktop.store.grant_rule_store import RuleSetInfo
 from desktop.store.grant_views import EstablishmentRow, GrantPlanView
+from desktop.ui.rows_model import Column, RowsModel
 
-T = TypeVar("T")
-Index = QModelIndex | QPersistentModelIndex
-
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 OVERDUE_COLOR = QColor("#b3261e")
 WARNING_COLOR = QColor("#8a5a00")
 MUTED_COLOR = QColor("#6b6b6b")
@@ -31,80 +26,6 @@ MUTED_COLOR = QColor("#6b6b6b")
 
 def day_text(day: date | None) -> str:
     return "" if day is None else f"{day:%Y/%m/%d}"
-
-
-class Column(Generic[T]):
-    """One column: its header, the text shown, the value it sorts by, and where it aligns."""
-
-    def __init__(
-        self,
-        header: str,
-        text: Callable[[T], str],
-        sort: Callable[[T], Any] | None = None,
-        *,
-        right: bool = False,
-    ) -> None:
-        self.header = header
-        self.text = text
-        self.sort = sort or text
-        self.right = right
-
-
-class RowsModel(QAbstractTableModel, Generic[T]):
-    """A read-only list of plain rows described by columns; sorts by each column's sort value."""
-
-    columns: Sequence[Column[T]] = ()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[T] = []
-
-    def set_rows(self, rows: Sequence[T]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[T]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> T:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
-        return None
-
-    def data(self, index: Index, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
-        if role == SORT_ROLE:
-            return column.sort(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return self.extra(row, index.column(), role)
-
-    def extra(self, row: T, column: int, role: int) -> Any:
-        """Colours and tooltips, for subclasses."""
-        return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.columns):
-            return
-        key = self.columns[column].sort
-        self.layoutAboutToBeChanged.emit()
-        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutChanged.emit()
 
 
 def _amount(view: GrantPlanView) -> str:
