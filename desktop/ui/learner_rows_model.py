@@ -7,7 +7,7 @@ of thousands of learners.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -37,6 +37,7 @@ class LearnerRowsModel(QAbstractTableModel, Generic[R]):
         self._keys: list[str] = []
         self._rows: list[R] = []
         self._filter_text = ""
+        self._only: frozenset[int] | None = None  # learners the home page sent here, or everyone
         self._name_keys: dict[int, Any] | None = None
 
     def search_text(self, row: R) -> str:
@@ -73,13 +74,23 @@ class LearnerRowsModel(QAbstractTableModel, Generic[R]):
         self._filter_text = text
         self.refilter()
 
+    def set_only(self, learner_ids: Iterable[int] | None) -> None:
+        """Show only these learners (the ones a next action on the home page is for), or everyone."""
+        self._only = None if learner_ids is None else frozenset(learner_ids)
+        self.refilter()
+
+    @property
+    def only(self) -> frozenset[int] | None:
+        return self._only
+
     def refilter(self) -> None:
         wanted = fold_for_search(self._filter_text)
+        only = self._only
         self.beginResetModel()
         self._rows = [
             row
             for row, key in zip(self._all, self._keys, strict=True)
-            if (not wanted or wanted in key) and self.wanted(row)
+            if (not wanted or wanted in key) and (only is None or row.learner.id in only) and self.wanted(row)
         ]
         self.endResetModel()
 

@@ -93,7 +93,17 @@ class MainWindow(QMainWindow):
         status_message = getattr(page, "status_message", None)
         if status_message is not None:
             status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MESSAGE_MS))
+        navigate = getattr(page, "navigate", None)
+        if navigate is not None:
+            navigate.connect(self.navigate)
         return page
+
+    def navigate(self, key: str, options: dict[str, object]) -> None:
+        """Open a page showing what another page asked for (the home page's next actions)."""
+        self.show_page(key)
+        apply = getattr(self.page(key), "apply_navigation", None)
+        if apply is not None and options:
+            apply(options)
 
     def _roster_page(self, db: Database) -> QWidget:
         from desktop.store.roster_service import RosterService

@@ -23,6 +23,12 @@ class PageSpec(NamedTuple):
     build: PageBuilder | None = None  # None: a placeholder saying what the page will hold
 
 
+def _home_page(db: Database, parent: QWidget) -> QWidget:
+    from desktop.ui.pages.home_page import HomePage
+
+    return HomePage.for_database(db, parent)
+
+
 def _diagnosis_page(db: Database, parent: QWidget) -> QWidget:
     from desktop.ui.pages.diagnosis_page import DiagnosisPage
 
@@ -52,10 +58,7 @@ PAGES: tuple[PageSpec, ...] = (
         "home",
         "ホーム",
         "事業の流れ（名簿 → スキル診断（事前） → 学習計画 → 学習 → スキル診断（事後） → 効果検証・提出）の案内と、年度ごとの進み具合をまとめて表示します。",
-        (
-            "各段階にいる受講者の人数と、次に行う作業への近道",
-            "計画未作成・期限切れなど、対応が必要な受講者の一覧",
-        ),
+        build=_home_page,
     ),
     PageSpec("roster", "名簿", "受講者の名簿を管理します。"),
     PageSpec(

@@ -41,6 +41,7 @@ from desktop.store.diagnosis_views import DiagnosisViews, Effect, Heatmap, ViewF
 from desktop.store.errors import UserFacingError
 from desktop.store.models import DiagnosisStatus
 from desktop.store.roster_service import RosterService
+from desktop.ui.focus_banner import add_banner
 from desktop.ui.forms import child, load_form
 from desktop.ui.overview_model import KINDS, OverviewModel
 from desktop.ui.sorting import keep_sorted, make_sortable
@@ -77,6 +78,8 @@ class DiagnosisPage(QWidget):
         title = child(form, QLabel, "titleLabel")
         title.setStyleSheet("font-size: 16pt; font-weight: bold;")
 
+        self.banner = add_banner(self)
+        self.banner.cleared.connect(lambda: self._show_only(None))
         self.model = OverviewModel(self)
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -144,6 +147,22 @@ class DiagnosisPage(QWidget):
     @classmethod
     def for_database(cls, db: Database, parent: QWidget) -> DiagnosisPage:
         return cls(db, parent)
+
+    def apply_navigation(self, options: dict[str, Any]) -> None:
+        """Show what the home page asked for: only some learners (to diagnose), or the effect tab."""
+        if options.get("tab") == "effect":
+            self.tabs.setCurrentIndex(2)
+            return
+        self.tabs.setCurrentIndex(0)
+        learner_ids = options.get("learner_ids")
+        self._show_only(learner_ids)
+        if learner_ids is not None:
+            self.banner.show_for(str(options.get("label", f"{len(learner_ids)}名")))
+
+    def _show_only(self, learner_ids: Any) -> None:
+        if learner_ids is None:
+            self.banner.hide()
+        self.model.set_only(learner_ids)
 
     # -- loading -------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -34,6 +34,7 @@ from desktop.store.plan_service import PlanService
 from desktop.store.plan_views import PlanOverviewRow, plan_overview
 from desktop.store.roster_service import RosterService
 from desktop.store.settings import MAX_APPROVAL_BOXES, approval_boxes, set_approval_boxes
+from desktop.ui.focus_banner import add_banner
 from desktop.ui.forms import child, load_form
 from desktop.ui.plans_model import NO_PLAN, OVERDUE, PlansModel, hours_sum
 from desktop.ui.sorting import keep_sorted, make_sortable
@@ -64,6 +65,8 @@ class PlansPage(QWidget):
         legend = child(form, QLabel, "legendLabel")
         legend.setStyleSheet("color: #5a5a5a;")
 
+        self.banner = add_banner(self)
+        self.banner.cleared.connect(lambda: self._after_filter(lambda: self.model.set_only(None)))
         self.model = PlansModel(self)
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -113,6 +116,24 @@ class PlansPage(QWidget):
     @classmethod
     def for_database(cls, db: Database, parent: QWidget) -> PlansPage:
         return cls(db, parent)
+
+    def apply_navigation(self, options: dict[str, Any]) -> None:
+        """Show what the home page asked for: a 年度, a 状態, a 所属 (by its path), only some learners."""
+        self.banner.hide()
+        self.model.set_only(None)
+        if "fiscal_year" in options:
+            index = self.year_combo.findData(options["fiscal_year"])
+            if index >= 0:
+                self.year_combo.setCurrentIndex(index)
+        self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(options.get("status"))))
+        if "department" in options:
+            index = self.department_combo.findText(str(options["department"]))
+            self.department_combo.setCurrentIndex(max(0, index))
+        learner_ids = options.get("learner_ids")
+        if learner_ids is not None:
+            self.model.set_only(learner_ids)
+            self.banner.show_for(str(options.get("label", f"{len(learner_ids)}名")))
+        self._count()
 
     @property
     def fiscal_year(self) -> int:
