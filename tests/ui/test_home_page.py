@@ -65,6 +65,11 @@ def test_a_next_action_opens_its_page_with_just_those_learners(qtbot: QtBot, sql
     assert plans.model.only is None
 
     window.show_page("home")
+    home.step_buttons[Step.LEARNING].click()  # 期限超過のある1名を確認
+    wait_until(lambda: [row.learner.id for row in plans.model.rows()] == [ids["A1"]])
+    assert "期限超過のある1名（学習中の1名のうち）" in plans.banner.label.text()
+
+    window.show_page("home")
     home.step_buttons[Step.PRE_DIAGNOSIS].click()
     diagnosis = window.page("diagnosis")
     assert isinstance(diagnosis, DiagnosisPage) and window.current_page_key() == "diagnosis"

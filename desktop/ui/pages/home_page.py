@@ -66,9 +66,11 @@ def next_action(step: StepCount, fiscal_year: int) -> tuple[str, dict[str, Any]]
         return "plans", {**only, "fiscal_year": fiscal_year, "status": NO_PLAN}
     if step.step is Step.APPROVAL:
         return "plans", {**only, "fiscal_year": fiscal_year, "status": PlanStatus.DRAFT.value}
+    if step.step is Step.LEARNING and step.overdue:
+        label = f"期限超過のある{step.overdue}名（学習中の{step.learners}名のうち）"
+        return "plans", {**only, "label": label, "fiscal_year": fiscal_year, "status": OVERDUE}
     if step.step is Step.LEARNING:
-        status = OVERDUE if step.overdue else None
-        return "plans", {**only, "fiscal_year": fiscal_year, "status": status}
+        return "plans", {**only, "fiscal_year": fiscal_year, "status": None}
     return "exports", {}
 
 
