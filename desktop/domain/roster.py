@@ -71,6 +71,11 @@ _LEARNER_NUMBER = re.compile(r"^[A-Za-z0-9_\-]+$")
 _INSURED_NUMBER = re.compile(r"^\d{11}$")
 
 
+def is_valid_email(text: str) -> bool:
+    """The check validate_learner applies, for readers that validate without a draft."""
+    return len(text) <= EMAIL_MAX and _EMAIL.match(text) is not None
+
+
 @dataclass(slots=True)
 class LearnerDraft:
     """What the add/edit dialog (or an importer) proposes for one learner."""
