@@ -47,13 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     selftest = commands.add_parser("selftest", help="一時データベースで動作確認をして終了する")
     selftest.add_argument("--no-gui", action="store_true", help="画面部品の確認を省く")
-    from desktop import cli_catalog, cli_diagnosis, cli_exchange, cli_grant, cli_plan
+    from desktop import cli_catalog, cli_diagnosis, cli_exchange, cli_export, cli_grant, cli_plan
 
     cli_exchange.add_commands(commands)
     cli_diagnosis.add_commands(commands)
     cli_plan.add_commands(commands)
     cli_catalog.add_commands(commands)
     cli_grant.add_commands(commands)
+    cli_export.add_commands(commands)
     return parser
 
 
@@ -68,6 +69,7 @@ def run_command(args: argparse.Namespace) -> int:
         "plan": _with_database,
         "catalog": _with_database,
         "grant": _grant,
+        "export": _with_database,
     }
     try:
         return handlers[args.command](args)
@@ -101,6 +103,10 @@ def _with_database(args: argparse.Namespace) -> int:
             from desktop import cli_grant
 
             return cli_grant.run(args, db)
+        if args.command == "export":
+            from desktop import cli_export
+
+            return cli_export.run(args, db)
         if args.command == "catalog":
             from desktop import cli_catalog
 

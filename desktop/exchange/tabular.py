@@ -420,15 +420,40 @@ def write_xlsx(
     date_format: str = "yyyy/mm/dd",
 ) -> int:
     from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(safe_sheet_title(sheet_title))
+    count = fill_table_sheet(sheet, headers, rows, file_name=path.name, date_format=date_format)
+    with replacing_file(path) as file:
+        workbook.save(file)
+    return count
+
+
+def safe_sheet_title(title: str) -> str:
+    # Excel refuses []:*?/\ in sheet names and more than 31 characters.
+    return re.sub(r"[\[\]:*?/\\]", "_", title)[:31] or "Sheet1"
+
+
+def fill_table_sheet(
+    sheet: Any,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    file_name: str,
+    date_format: str = "yyyy/mm/dd",
+    landscape: bool = False,
+) -> int:
+    """Write a header and rows into a fresh write-only sheet; return the row count.
+
+    The sheet gets what every list the office prints needs: a bold frozen header
+    repeated on each printed page, an auto-filter, A4 fitted to the page width,
+    column widths from the header and the first rows, real dates in ``date_format``.
+    """
     from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
     from openpyxl.styles import Font  # type: ignore[import-untyped]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
     from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
-
-    workbook = Workbook(write_only=True)
-    # Excel refuses []:*?/\ in sheet names and more than 31 characters.
-    sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "_", sheet_title)[:31] or "Sheet1")
 
     def cell(value: object) -> object:
         if isinstance(value, str):
@@ -451,9 +476,10 @@ def write_xlsx(
     source = iter(rows)
     sample = list(itertools.islice(source, _SAMPLE_ROWS))
     widths = [_display_width(title) + 4 for title in headers]  # bold + the filter button
+    date_width = _date_display_width(date_format)
     for values in sample:
         for column, value in enumerate(values[: len(headers)]):
-            shown = len(date_format) if isinstance(value, dt.date) else _display_width(_csv_text(value))
+            shown = date_width if isinstance(value, dt.date) else _display_width(_csv_text(value))
             widths[column] = max(widths[column], shown + 2)
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = min(width, _MAX_WIDTH)
@@ -461,7 +487,9 @@ def write_xlsx(
     sheet.freeze_panes = "A2"
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # write-only sheets lack the constants
-    sheet.page_setup.orientation = Worksheet.ORIENTATION_PORTRAIT
+    sheet.page_setup.orientation = (
+        Worksheet.ORIENTATION_LANDSCAPE if landscape else Worksheet.ORIENTATION_PORTRAIT
+    )
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = "1:1"
@@ -474,20 +502,24 @@ def write_xlsx(
         header_cells.append(header)
     sheet.append(header_cells)
     count = 0
+    append = sheet.append
     for values in itertools.chain(sample, source):
         count += 1
         if count >= _EXCEL_MAX_ROWS:
             raise TableFileError(
-                f"{path.name} に書く行が Excel の上限（{_EXCEL_MAX_ROWS:,} 行）を超えます。CSV で書き出してください。"
+                f"{file_name} に書く行が Excel の上限（{_EXCEL_MAX_ROWS:,} 行）を超えます。CSV で書き出してください。"
             )
-        sheet.append([cell(value) for value in values])
+        append([cell(value) for value in values])
     if headers:
         # <autoFilter> follows the rows in the XML (and print titles live in the workbook),
         # so the filter can wait for the row count.
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
-    with replacing_file(path) as file:
-        workbook.save(file)
     return count
+
+
+def _date_display_width(date_format: str) -> int:
+    # A 和暦 format (令和7年12月31日) shows wider than the format code's own length suggests.
+    return 16 if "ggg" in date_format else len(date_format)
 
 
 def _display_width(text: str) -> int:
