@@ -9,7 +9,7 @@ file renamed into place, so a failure halfway leaves nothing either.
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from desktop.domain.dates import fiscal_year
@@ -17,7 +17,7 @@ from desktop.store.database import Database
 from desktop.store.errors import UserFacingError
 
 EXIT_OK = 0
-KINDS = {
+KINDS = {  # the same as desktop.submission_exports.KINDS, kept here so --help needs no store import
     "procurement": "共同調達 利用者一覧",
     "records": "研修実績一覧",
     "effect": "効果検証報告",
@@ -42,9 +42,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace, db: Database) -> int:
-    from desktop.exchange.submission_book import BookHeading, write_submission_book
-    from desktop.store.import_common import current_user, file_errors
-    from desktop.store.submission_views import organization_id_by_name, scope_text
+    from desktop.store.submission_views import organization_id_by_name
+    from desktop.submission_exports import write_export
 
     out = _checked_out(args.out)
     year = args.fiscal_year or fiscal_year(date.today())
@@ -55,43 +54,7 @@ def run(args: argparse.Namespace, db: Database) -> int:
         organization_id = organization_id_by_name(db, args.org)
         if organization_id is None:
             raise ExportArgumentError(f"--org: 団体「{args.org}」は登録されていません。")
-    heading = BookHeading(
-        KINDS[args.kind], datetime.now().replace(microsecond=0), current_user(), scope_text(year, args.org)
-    )
-    with file_errors():
-        if args.kind == "procurement":
-            from desktop.exchange.submission_sheets import (
-                PROCUREMENT_SHEET,
-                TO_CHECK_SHEET,
-                procurement_sheets,
-            )
-            from desktop.store.submission_views import procurement_list
-
-            counts = write_submission_book(
-                out,
-                heading,
-                procurement_sheets(procurement_list(db, year, organization_id)),
-                wareki=args.wareki,
-            )
-            summary = f"{counts[PROCUREMENT_SHEET]:,}名（要確認 {counts[TO_CHECK_SHEET]:,}名）"
-        elif args.kind == "records":
-            from desktop.exchange.submission_sheets import RECORDS_SHEET, records_sheets
-            from desktop.store.submission_views import records_report
-
-            with records_report(db, year, organization_id) as report:
-                counts = write_submission_book(out, heading, records_sheets(report), wareki=args.wareki)
-            summary = f"{counts[RECORDS_SHEET]:,}件の受講記録"
-        else:
-            from dataclasses import replace
-
-            from desktop.exchange.submission_sheets import EFFECT_SHEET, effect_sheets
-            from desktop.store.submission_views import effect_report
-
-            effect = effect_report(db, year, organization_id)
-            if effect.framework:  # a printed figure says which framework version made it
-                heading = replace(heading, conditions=[*heading.conditions, ("スキル診断", effect.framework)])
-            counts = write_submission_book(out, heading, effect_sheets(effect), wareki=args.wareki)
-            summary = f"{counts[EFFECT_SHEET]:,}名の事前・事後の比較"
+    summary = write_export(db, args.kind, out, year, organization_id, args.org, wareki=args.wareki)
     print(f"{out.name}: {year}年度の{KINDS[args.kind]}を書き出しました（{summary}）。")
     return EXIT_OK
 
