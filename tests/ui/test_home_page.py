@@ -110,3 +110,19 @@ def test_the_chart_answers_the_keyboard(qtbot: QtBot) -> None:
     chart.grab()  # paints without error, the empty state too
     chart.set_data([], [], 0)
     chart.grab()
+
+
+def test_every_step_leads_to_the_page_where_its_work_is_done() -> None:
+    from desktop.domain.programme import StepCount
+    from desktop.ui.pages.home_page import next_action
+
+    pages = {step: next_action(StepCount(step, 2, (7, 8), overdue=1), 2025) for step in Step}
+    assert {step: key for step, (key, _options) in pages.items()} == {
+        Step.PRE_DIAGNOSIS: "diagnosis",
+        Step.PLAN: "plans",
+        Step.APPROVAL: "plans",
+        Step.LEARNING: "plans",
+        Step.POST_DIAGNOSIS: "diagnosis",
+        Step.REVIEW: "exports",
+    }
+    assert pages[Step.PLAN][1]["learner_ids"] == (7, 8) and pages[Step.REVIEW][1] == {"fiscal_year": 2025}

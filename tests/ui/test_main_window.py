@@ -51,7 +51,7 @@ def test_window_has_every_page_and_shows_the_database(qtbot: QtBot, sqlite_db: D
 
 def test_unbuilt_pages_say_so_without_figures(qtbot: QtBot, sqlite_db: Database) -> None:
     window = open_window(qtbot, sqlite_db)
-    for key in ("exports", "settings"):
+    for key in ("settings",):
         page = window.page(key)
         status = child(page, QLabel, "statusLabel").text()
         description = child(page, QLabel, "descriptionLabel").text()

@@ -47,6 +47,12 @@ def _grants_page(db: Database, parent: QWidget) -> QWidget:
     return GrantsPage.for_database(db, parent)
 
 
+def _exports_page(db: Database, parent: QWidget) -> QWidget:
+    from desktop.ui.pages.exports_page import ExportsPage
+
+    return ExportsPage.for_database(db, parent)
+
+
 def _records_page(db: Database, parent: QWidget) -> QWidget:
     from desktop.ui.pages.records_page import RecordsPage
 
@@ -89,11 +95,7 @@ PAGES: tuple[PageSpec, ...] = (
         "exports",
         "提出用出力",
         "都道府県や本庁へ提出する Excel を作ります。",
-        (
-            "共同調達の利用者一覧",
-            "効果検証報告（事前・事後の比較）と研修実績一覧",
-            "配布されたひな形への書き込み",
-        ),
+        build=_exports_page,
     ),
     PageSpec(
         "settings",

@@ -71,7 +71,7 @@ def next_action(step: StepCount, fiscal_year: int) -> tuple[str, dict[str, Any]]
         return "plans", {**only, "label": label, "fiscal_year": fiscal_year, "status": OVERDUE}
     if step.step is Step.LEARNING:
         return "plans", {**only, "fiscal_year": fiscal_year, "status": None}
-    return "exports", {}
+    return "exports", {"fiscal_year": fiscal_year}
 
 
 class OverdueModel(RowsModel[OverdueLearner]):
