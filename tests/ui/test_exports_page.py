@@ -173,3 +173,36 @@ def test_a_wrong_mapping_is_refused_in_the_dialog(qtbot: QtBot, page: ExportsPag
     dialog.accept_mapping()
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert "記入開始行" in dialog.marks.label.text()
+
+
+def test_lists_in_the_leads_own_form_are_read_through_a_saved_header_mapping(
+    page: ExportsPage, tmp_path: Path, qtbot: QtBot
+) -> None:
+    from desktop.ui.merge_mapping_dialog import MergeMappingDialog
+
+    own = tmp_path / "あおば町.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["自治体", "課名", "職員No", "利用者氏名", "カナ", "ログインID（メール）"])
+    workbook.active.append(["あおば町", "総務課", "1", "山田　太郎", "ヤマダ", "yamada@example.lg.jp"])
+    workbook.save(own)
+    dialog = MergeMappingDialog(page._merge_mappings())
+    qtbot.addWidget(dialog)
+    for key, header in {
+        "organization": "自治体",
+        "department": "課名",
+        "number": "職員No",
+        "name": "利用者氏名",
+        "email": "ログインID（メール）",
+    }.items():
+        dialog.headers[key].setText(header)
+    dialog.save()
+    assert "名前" in dialog.marks.label.text()  # a mapping needs a name to be chosen by later
+    dialog.name.setText("県様式")
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    page._fill_merge_mappings(dialog.saved_name)
+    assert page.merge_mapping.currentData() == "県様式"
+    page.merge_paths([own])
+    wait_until(lambda: page.merged is not None)
+    [row] = page.merged.rows
+    assert (row.organization, row.name, row.email) == ("あおば町", "山田　太郎", "yamada@example.lg.jp")

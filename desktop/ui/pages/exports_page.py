@@ -30,6 +30,7 @@ from desktop.ui.progress_task import run_with_progress
 
 if TYPE_CHECKING:
     from desktop.exchange.procurement_merge import MergeResult
+    from desktop.store.column_mappings import ColumnMappings
     from desktop.store.database import Database
 
 TITLE = "提出用出力"
@@ -67,6 +68,9 @@ class ExportsPage(QWidget):
         child(form, QPushButton, "templateButton").clicked.connect(self.fill_template)
         child(form, QPushButton, "mergeButton").clicked.connect(self.merge)
         self.save_merged_button.clicked.connect(self.save_merged)
+        self.merge_mapping = child(form, QComboBox, "mergeMappingCombo")
+        child(form, QPushButton, "mergeMappingButton").clicked.connect(self.add_merge_mapping)
+        self._fill_merge_mappings()
 
     @classmethod
     def for_database(cls, db: Database, parent: QWidget) -> ExportsPage:
@@ -172,11 +176,34 @@ class ExportsPage(QWidget):
         if chosen:
             self.merge_paths([Path(name) for name in chosen])
 
+    def _merge_mappings(self) -> ColumnMappings:
+        from desktop.store.column_mappings import ColumnMappings
+        from desktop.ui.merge_mapping_dialog import KIND
+
+        return ColumnMappings(self._db, KIND)
+
+    def _fill_merge_mappings(self, chosen: str | None = None) -> None:
+        self.merge_mapping.clear()
+        self.merge_mapping.addItem("本アプリの形式・よくある見出し", None)
+        for name in self._merge_mappings().names():
+            self.merge_mapping.addItem(f"様式: {name}", name)
+        self.merge_mapping.setCurrentIndex(max(0, self.merge_mapping.findData(chosen)))
+
+    def add_merge_mapping(self) -> None:
+        from desktop.ui.merge_mapping_dialog import MergeMappingDialog
+
+        dialog = MergeMappingDialog(self._merge_mappings(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._fill_merge_mappings(dialog.saved_name)
+
     def merge_paths(self, paths: list[Path]) -> None:
+        name = self.merge_mapping.currentData()
+        mapping = self._merge_mappings().load(name) if name else None
+
         def work(progress: Any) -> MergeResult:
             from desktop.exchange.procurement_merge import merge_files
 
-            result = merge_files(paths)
+            result = merge_files(paths, mapping)
             progress(1)
             return result
 
