@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from desktop.domain.grant_drafts import EstablishmentDraft
 from desktop.domain.roster import SizeClass
-from desktop.store.errors import NotFoundError, StaleEditError
+from desktop.store.errors import StaleEditError
 from desktop.store.grant_service import GrantService
 from desktop.store.grant_views import EstablishmentRow
-from desktop.ui.field_marks import RELOADED, FieldMarks, ask_reload, save_or_mark
+from desktop.ui.field_marks import FieldMarks, reload_after_stale, save_or_mark
 from desktop.ui.forms import child, load_form
 
 
@@ -101,13 +101,6 @@ class EstablishmentDialog(QDialog):
             self.accept()
 
     def _offer_reload(self, exc: StaleEditError) -> None:
-        if not ask_reload(self, exc.message) or self._row is None:
-            self.marks.show([("", exc.message)])
-            return
-        try:
-            self._show(self._service.establishment(self._row.id))
-        except NotFoundError as gone:
-            QMessageBox.warning(self, "保存できません", gone.message)
-            self.reject()
-            return
-        self.marks.show([("", RELOADED)])
+        row = self._row
+        reload = (lambda: self._show(self._service.establishment(row.id))) if row else None
+        reload_after_stale(self, self.marks, exc, reload)

@@ -77,3 +77,20 @@ def ask_reload(parent: QWidget, message: str) -> bool:
 
 
 RELOADED = "最新の内容を読み込みました。必要な変更をもう一度入力して保存してください。"
+
+
+def reload_after_stale(
+    dialog: QDialog, marks: FieldMarks, exc: StaleEditError, reload: Callable[[], None] | None
+) -> bool:
+    """Offer the latest data after a stale save; True when it was read into the dialog."""
+    if reload is None or not ask_reload(dialog, exc.message):
+        marks.show([("", exc.message)])
+        return False
+    try:
+        reload()
+    except NotFoundError as gone:
+        QMessageBox.warning(dialog, "保存できません", gone.message)
+        dialog.reject()
+        return False
+    marks.show([("", RELOADED)])
+    return True

@@ -40,10 +40,10 @@ from desktop.domain.grant import (
 from desktop.domain.grant_drafts import GrantPlanDraft, parse_hours, parse_yen
 from desktop.domain.grant_plan import EmploymentType
 from desktop.domain.grant_rules import GrantRuleSet, NoRuleSet, TrainingMethod, select_rule_set
-from desktop.store.errors import NotFoundError, StaleEditError
+from desktop.store.errors import StaleEditError
 from desktop.store.grant_service import GrantService
 from desktop.store.grant_views import EstablishmentRow, GrantPlanView
-from desktop.ui.field_marks import RELOADED, FieldMarks, ask_reload, save_or_mark
+from desktop.ui.field_marks import FieldMarks, reload_after_stale, save_or_mark
 from desktop.ui.forms import child, load_form
 from desktop.ui.trainee_pick_model import EMPLOYMENT, EmploymentDelegate, TraineePick, TraineePickModel
 
@@ -312,18 +312,11 @@ class GrantPlanDialog(QDialog):
             self.accept()
 
     def _refused_as_stale(self, exc: StaleEditError) -> None:
-        if not ask_reload(self, exc.message) or self._plan is None:
-            self.marks.show([("", exc.message)])
-            return
-        try:
-            self._show(self._service.plan(self._plan.id, self._today), None)
-        except NotFoundError as gone:
-            QMessageBox.warning(self, "保存できません", gone.message)
-            self.reject()
-            return
-        self._dirty = False
-        self._update_estimate()
-        self.marks.show([("", RELOADED)])
+        plan = self._plan
+        reload = (lambda: self._show(self._service.plan(plan.id, self._today), None)) if plan else None
+        if reload_after_stale(self, self.marks, exc, reload):
+            self._dirty = False
+            self._update_estimate()
 
     def reject(self) -> None:
         if self._dirty and not self._confirm_discard():

@@ -349,7 +349,7 @@ def test_sheets_and_the_trainee_list_are_written_from_the_page(
 def test_a_stale_edit_can_reload_the_latest_plan(
     qtbot: QtBot, office, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop.ui import grant_plan_dialog
+    from desktop.ui import field_marks
 
     _db, service, ids = office
     view = service.plan(ids["late"], TODAY)
@@ -357,7 +357,7 @@ def test_a_stale_edit_can_reload_the_latest_plan(
     qtbot.addWidget(dialog)
     learners = [t.learner_id for t in view.trainees]
     service.save_plan(ids["late"], draft(ids["sme"], learners, hours="160"), view.version)
-    monkeypatch.setattr(grant_plan_dialog, "ask_reload", lambda parent, message: True)
+    monkeypatch.setattr(field_marks, "ask_reload", lambda parent, message: True)
     dialog.title_edit.setText("私の変更")
     dialog.save()
     assert dialog.hours.text() == "160" and dialog.title_edit.text() == "データ分析実践"
