@@ -7,20 +7,33 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from desktop.resources import data_dir
-from desktop.store.errors import DatabaseBusyError, DatabaseOpenError
+from desktop.store.errors import DatabaseBusyError, DatabaseDamagedError, DatabaseOpenError, UserFacingError
 
 DEFAULT_FILE_NAME = "manabi.sqlite"
 BUSY_TIMEOUT_MS = 5000
+READ_ONLY_MESSAGE = (
+    "データベースを読み取り専用で開いているため保存できません（何も変更していません）。"
+    "ほかのウィンドウまたはPCで開いているまなび台帳を閉じてから、開き直してください。"
+)
+UNWRITABLE_MESSAGE = (
+    "データベースファイルに書き込めないため保存できません（何も変更していません）。"
+    "ファイルが読み取り専用になっていないか、書き込み権限があるかを確かめてください。"
+)
+
+
+class ReadOnlyDatabaseError(UserFacingError):
+    """A write was attempted on a database opened read-only (or a file SQLite cannot write)."""
 
 
 def default_database_path() -> Path:
@@ -54,6 +67,7 @@ class Database:
     url: URL
     engine: Engine
     sessions: sessionmaker[Session]
+    read_only: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -80,11 +94,26 @@ class Database:
             with self.sessions.begin() as session:
                 yield session
         except OperationalError as exc:
+            # SQLITE_READONLY* ("attempt to write a readonly database"): mode=ro, or a file we cannot write.
+            errorname = str(getattr(exc.orig, "sqlite_errorname", ""))
+            if self.is_sqlite and (errorname.startswith("SQLITE_READONLY") or "readonly" in str(exc.orig)):
+                message = READ_ONLY_MESSAGE if self.read_only else UNWRITABLE_MESSAGE
+                raise ReadOnlyDatabaseError(message) from exc
             if not self.is_sqlite or ("locked" not in str(exc.orig) and "busy" not in str(exc.orig)):
                 raise
             raise DatabaseBusyError(
                 "データベースが他の操作で使用中のため、この操作はできませんでした（何も変更していません）。"
                 "少し待ってから、もう一度操作してください。"
+            ) from exc
+        except DatabaseError as exc:
+            # A file that passed the header check at start-up can still have damaged pages that
+            # only this action reads (SQLITE_CORRUPT, SQLITE_NOTADB): a plain message, not a traceback.
+            code = str(getattr(exc.orig, "sqlite_errorname", ""))
+            if not self.is_sqlite or not code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+                raise
+            raise DatabaseDamagedError(
+                f"データベースファイルが壊れているため、この操作はできませんでした（何も変更していません）: "
+                f"{self.display_name}\nバックアップから戻すか、管理者に相談してください。"
             ) from exc
 
     def dispose(self) -> None:
@@ -134,17 +163,50 @@ def check_sqlite_file(path: Path) -> None:
         )
 
 
-def open_database(target: str | os.PathLike[str] | None = None) -> Database:
-    """Open (creating if needed) the database `--db` names, or the default file."""
+def sqlite_read_only_uri(path: PurePath) -> str:
+    """A SQLite URI (https://www.sqlite.org/uri.html) naming `path`, absolute, without the query.
+
+    Percent-encoded, so spaces, '?', '#' and Japanese folder names survive. A
+    Windows drive path becomes file:///C:/...; a UNC path file:////server/share/...
+    (SQLite accepts no authority other than an empty one).
+    """
+    if isinstance(path, PureWindowsPath):
+        if path.drive.startswith("\\\\"):
+            return "file:////" + quote(path.as_posix().lstrip("/"), safe="/:")
+        return "file:///" + quote(path.as_posix(), safe="/:")
+    return "file://" + quote(path.as_posix(), safe="/")
+
+
+def open_database(target: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Database:
+    """Open (creating if needed) the database `--db` names, or the default file.
+
+    read_only (SQLite files only): SQLite's mode=ro, so every write fails inside
+    SQLite and Database.transaction turns it into ReadOnlyDatabaseError; the
+    file is neither created nor changed.
+    """
     url = resolve_target(target)
     if url.get_backend_name() == "sqlite":
+        engine_url = url
         if url.database and url.database != ":memory:":
+            if read_only:
+                path = Path(url.database)
+                if not path.is_file():
+                    raise DatabaseOpenError(f"データベースファイルがありません: {path}")
+                engine_url = URL.create(
+                    "sqlite+pysqlite",
+                    database=sqlite_read_only_uri(path),
+                    query={"mode": "ro", "uri": "true"},
+                )
             check_sqlite_file(Path(url.database))
+        elif read_only:
+            raise DatabaseOpenError("メモリ上のデータベースは読み取り専用では開けません。")
         # NullPool: a desktop app has one user; pooled SQLite connections would
         # keep the file open (and the WAL around) after the window is gone.
-        engine = create_engine(url, poolclass=NullPool)
+        engine = create_engine(engine_url, poolclass=NullPool)
         _install_sqlite_behaviour(engine)
     else:
+        if read_only:
+            raise DatabaseOpenError("読み取り専用で開けるのは SQLite のファイルだけです。")
         engine = create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    return Database(url=url, engine=engine, sessions=sessions)
+    return Database(url=url, engine=engine, sessions=sessions, read_only=read_only)

@@ -22,6 +22,10 @@ class NewerDatabaseError(DatabaseOpenError):
     """The database was migrated by a newer release than this one."""
 
 
+class DatabaseDamagedError(DatabaseOpenError):
+    """The file opened, but SQLite found it damaged while an action read it; nothing was saved."""
+
+
 class DatabaseBusyError(UserFacingError):
     """Another program or PC held the database; nothing of this action was saved."""
 

@@ -1,4 +1,10 @@
-"""Starting the window: Qt application, bundled font, the window, then the database."""
+"""Starting the window: Qt application, bundled font, the window, then the database.
+
+A SQLite file is locked for this window (desktop/store/instance_lock.py); if
+another window, here or on another PC, already holds it, this one opens it
+read-only and says who holds it. A SQLite file on a network share is opened
+but warned about: the shared set-up is PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,13 @@ import argparse
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desktop import APP_ID, APP_NAME, __version__
 from desktop.store.errors import DatabaseOpenError
@@ -20,7 +28,9 @@ from desktop.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from desktop.store.database import Database
+    from desktop.store.instance_lock import InstanceLock, LockHolder
     from desktop.store.migrate import MigrationReport
+    from desktop.store.network_path import NetworkLocation
 
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
@@ -74,6 +84,131 @@ def open_for_window(target: str | None, demo: bool) -> tuple[Database, Migration
     return db, report, demo_folder
 
 
+@dataclass
+class OpenedDatabase:
+    """What the window opened, and on what terms."""
+
+    db: Database
+    report: MigrationReport | None  # None when opened read-only: nothing was migrated
+    demo_folder: Path | None = None
+    lock: InstanceLock | None = None
+    # Set when another instance holds the file and this one opened it read-only.
+    locked_elsewhere: bool = False
+    holder: LockHolder | None = None
+
+
+def open_locked(target: str | None, demo: bool) -> OpenedDatabase:
+    """open_for_window, with the SQLite file locked for this window, or read-only if it is taken."""
+    if demo:  # a private throwaway file: nobody else can have it open
+        db, report, folder = open_for_window(None, demo=True)
+        return OpenedDatabase(db, report, demo_folder=folder)
+    from desktop.store.database import check_sqlite_file, resolve_target
+    from desktop.store.instance_lock import AlreadyOpenError, acquire_instance_lock
+
+    url = resolve_target(target)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        db, report, _ = open_for_window(target, demo=False)
+        return OpenedDatabase(db, report)
+    path = Path(url.database)
+    check_sqlite_file(path)  # a file that is not ours is refused before a lock file is left beside it
+    try:
+        lock = acquire_instance_lock(path)
+    except AlreadyOpenError as taken:
+        db = open_read_only(path, taken.holder)
+        return OpenedDatabase(db, None, locked_elsewhere=True, holder=taken.holder)
+    try:
+        db, report, _ = open_for_window(target, demo=False)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    return OpenedDatabase(db, report, lock=lock)
+
+
+def holder_text(holder: LockHolder | None) -> str:
+    if holder is None:
+        return "どのPCで開かれているかは分かりません。"
+    return holder.describe() + "。"
+
+
+def open_read_only(path: Path, holder: LockHolder | None) -> Database:
+    """The file in SQLite's read-only mode; refused if it would need migrating first."""
+    from desktop.store.database import open_database
+    from desktop.store.errors import DatabaseOpenError
+    from desktop.store.migrate import HEAD_REVISION, current_revision
+
+    db = open_database(path, read_only=True)
+    try:
+        revision, _tables = current_revision(db)
+        if revision != HEAD_REVISION:
+            raise DatabaseOpenError(
+                "このデータベースは、ほかのまなび台帳ですでに開かれています。\n"
+                f"{holder_text(holder)}\n"
+                f"このバージョン（{__version__}）で使うにはデータベースの形式の更新が必要ですが、"
+                "ほかで開かれている間は更新できないため、開きません（何も変更していません）。\n"
+                f"データベースの版: {revision or 'なし'}（このアプリの版: {HEAD_REVISION}）\n"
+                "ほかで開いているまなび台帳を閉じてから、もう一度開いてください。\n"
+                f"データベース: {path}"
+            )
+    except BaseException:
+        db.dispose()
+        raise
+    return db
+
+
+def read_only_message(holder: LockHolder | None, path: Path | None) -> str:
+    where = f"\nデータベース: {path}" if path is not None else ""
+    return (
+        "このデータベースは、ほかのまなび台帳ですでに開かれています。\n"
+        f"{holder_text(holder)}\n"
+        "データを守るため、読み取り専用で開きました。表示や印刷・出力はできますが、保存はできません。\n"
+        "保存するには、ほかで開いているまなび台帳を閉じてから、開き直してください。" + where
+    )
+
+
+def network_warning_message(location: NetworkLocation, path: Path) -> str:
+    return (
+        f"このデータベースファイルは{location.describe()}にあります。\n{path}\n\n"
+        "SQLite のファイルをネットワーク上に置いて使うと、複数のPCから同時に使ったときや"
+        "通信が途切れたときに、データが壊れるおそれがあります。\n"
+        "複数のPCで共有するときは、PostgreSQL のデータベースを用意して、"
+        "まなび台帳を --db postgresql://ユーザー@サーバー/データベース名 で開いてください"
+        "（設定はシステム担当者に相談してください）。\n"
+        "1台のPCだけで使うときは、ファイルをこのPCのドライブに移してから開いてください。"
+    )
+
+
+def detect_network_location(path: Path) -> NetworkLocation | None:
+    """Kept a module-level function so tests can stand in a fake answer."""
+    from desktop.store.network_path import network_location
+
+    return network_location(path)
+
+
+def install_read_only_hook() -> None:
+    """A save refused because the database is read-only is a notice, not an "unexpected error".
+
+    Pages that catch UserFacingError already show the message; this catches the
+    rest, which would otherwise reach error_report's generic dialog.
+    """
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        database = sys.modules.get("desktop.store.database")  # loaded by then if a save failed
+        read_only_error = getattr(database, "ReadOnlyDatabaseError", None)
+        if (
+            isinstance(read_only_error, type)
+            and isinstance(error, read_only_error)
+            and QApplication.instance() is not None
+        ):
+            print(error, file=sys.stderr)
+            QMessageBox.warning(QApplication.activeWindow(), APP_NAME, str(error))
+            return
+        previous(kind, error, tb)
+
+    sys.excepthook = hook
+
+
 class Startup:
     """Shows the window first, then opens the database on the next turn of the event loop."""
 
@@ -83,6 +218,8 @@ class Startup:
         self.window = MainWindow(demo=args.demo)
         self.demo_folder: Path | None = None
         self.db: Database | None = None
+        self.lock: InstanceLock | None = None
+        self.notices: list[QMessageBox] = []  # non-modal: the window stays usable behind them
 
     def start(self) -> None:
         if self.args.page:
@@ -95,7 +232,7 @@ class Startup:
 
     def open_database(self) -> None:
         try:
-            self.db, report, self.demo_folder = open_for_window(self.args.db, self.args.demo)
+            opened = open_locked(self.args.db, self.args.demo)
         except DatabaseOpenError as exc:
             self.refuse(exc.message, EXIT_BAD_INPUT)
             return
@@ -104,16 +241,60 @@ class Startup:
             error_report.write_report(details)
             self.refuse(f"データベースを開く途中で予期しないエラーが発生しました。\n{exc}", EXIT_INTERNAL)
             return
+        self.db, self.demo_folder, self.lock = opened.db, opened.demo_folder, opened.lock
+        report = opened.report
         self.window.attach_database(self.db)
-        if report.backup is not None:
+        if report is not None and report.backup is not None:
             self.window.statusBar().showMessage(
                 self.window.tr("データベースを新しい形式に更新しました。更新前のバックアップ: {path}").format(
                     path=report.backup
                 ),
                 15000,
             )
+        if opened.locked_elsewhere:
+            self.show_read_only(opened.holder)
+        path = self.db.sqlite_path
+        if path is not None and not self.args.demo:
+            location = detect_network_location(path)
+            if location is not None:
+                self.show_network_warning(location, path)
         if self.args.quit_after_show:
             QTimer.singleShot(0, self.quit_when_ready)
+
+    def show_read_only(self, holder: LockHolder | None) -> None:
+        label = self._status_badge("readOnlyLabel", self.window.tr("読み取り専用"), "#9a3412")
+        label.setToolTip(holder_text(holder))
+        self.window.setWindowTitle(self.window.windowTitle() + self.window.tr("（読み取り専用）"))
+        message = read_only_message(holder, self.db.sqlite_path if self.db is not None else None)
+        self.notify(QMessageBox.Icon.Information, self.window.tr("読み取り専用で開きました"), message)
+
+    def show_network_warning(self, location: NetworkLocation, path: Path) -> None:
+        message = network_warning_message(location, path)
+        label = self._status_badge(
+            "networkWarningLabel",
+            self.window.tr("ネットワーク上のファイル（共有は PostgreSQL で）"),
+            "#b91c1c",
+        )
+        label.setToolTip(message)
+        self.notify(QMessageBox.Icon.Warning, self.window.tr("ネットワーク上のデータベース"), message)
+
+    def _status_badge(self, name: str, text: str, colour: str) -> QLabel:
+        label = QLabel(text, self.window)
+        label.setObjectName(name)
+        label.setStyleSheet(f"QLabel#{name} {{ color: white; background: {colour}; padding: 1px 8px; }}")
+        self.window.statusBar().addPermanentWidget(label)
+        return label
+
+    def notify(self, icon: QMessageBox.Icon, title: str, message: str) -> None:
+        """Once, at open, without blocking: a message box the clerk closes when read."""
+        print(message, file=sys.stderr)
+        if self.args.quit_after_show:
+            return
+        box = QMessageBox(icon, title, message, QMessageBox.StandardButton.Ok, self.window)
+        box.setModal(False)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.show()
+        self.notices.append(box)
 
     def refuse(self, message: str, code: int) -> None:
         print(message, file=sys.stderr)
@@ -134,6 +315,8 @@ class Startup:
     def finish(self) -> None:
         if self.db is not None:
             self.db.dispose()
+        if self.lock is not None:
+            self.lock.release()
         if self.demo_folder is not None:
             shutil.rmtree(self.demo_folder, ignore_errors=True)
 
@@ -141,6 +324,7 @@ class Startup:
 def run_gui(args: argparse.Namespace) -> int:
     app = create_application()
     error_report.install()
+    install_read_only_hook()
     startup = Startup(app, args)
     startup.start()
     try:
