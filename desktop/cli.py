@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     selftest = commands.add_parser("selftest", help="一時データベースで動作確認をして終了する")
     selftest.add_argument("--no-gui", action="store_true", help="画面部品の確認を省く")
-    from desktop import cli_catalog, cli_diagnosis, cli_exchange, cli_export, cli_grant, cli_plan
+    from desktop import cli_backup, cli_catalog, cli_diagnosis, cli_exchange, cli_export, cli_grant, cli_plan
 
     cli_exchange.add_commands(commands)
     cli_diagnosis.add_commands(commands)
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_catalog.add_commands(commands)
     cli_grant.add_commands(commands)
     cli_export.add_commands(commands)
+    cli_backup.add_commands(commands)
     return parser
 
 
@@ -70,6 +71,8 @@ def run_command(args: argparse.Namespace) -> int:
         "catalog": _with_database,
         "grant": _grant,
         "export": _with_database,
+        "backup": _backup,
+        "restore": _backup,
     }
     try:
         return handlers[args.command](args)
@@ -114,6 +117,12 @@ def _with_database(args: argparse.Namespace) -> int:
         return cli_exchange.run(args, db)
     finally:
         db.dispose()
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from desktop import cli_backup
+
+    return cli_backup.run(args)
 
 
 def _grant(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ release is refused instead of being opened.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -86,6 +86,36 @@ def _driver_message(exc: Exception) -> str:
     return str(original or exc).strip()
 
 
+def copy_sqlite_online(
+    source: Path, target: Path, *, check: Callable[[sqlite3.Connection], None] | None = None
+) -> None:
+    """Copy a live SQLite database to `target` with the online backup API, crash-safely.
+
+    A consistent snapshot (committed WAL content included) even while another
+    connection writes. Written as ``target.part`` and renamed over `target`
+    only once complete (and once `check`, given the copy's connection, has not
+    raised); on any error the part is removed and the error (OSError,
+    sqlite3.Error, or what `check` raised) passes through.
+    """
+    partial = target.with_name(target.name + ".part")
+    try:
+        src = sqlite3.connect(source)
+        try:
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                if check is not None:
+                    check(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        partial.replace(target)  # a crash mid-copy leaves only a .part, never a truncated copy
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
 def backup_sqlite_file(source: Path, label: str) -> Path:
     """Copy a live SQLite file aside with the online backup API; returns the copy's path."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -94,20 +124,9 @@ def backup_sqlite_file(source: Path, label: str) -> Path:
     while target.exists():
         counter += 1
         target = source.with_name(f"{source.stem}.{label}-{stamp}-{counter}{source.suffix or '.sqlite'}")
-    partial = target.with_name(target.name + ".part")
     try:
-        src = sqlite3.connect(source)
-        try:
-            dst = sqlite3.connect(partial)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        partial.replace(target)  # a crash mid-copy leaves only a .part, never a truncated backup
+        copy_sqlite_online(source, target)
     except (OSError, sqlite3.Error) as exc:
-        partial.unlink(missing_ok=True)
         raise DatabaseOpenError(
             f"データベースを更新する前のバックアップを作れなかったため、更新を中止しました"
             f"（データベースは変更していません）。\n保存先: {target.parent}\n理由: {exc}\n"

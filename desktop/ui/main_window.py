@@ -30,6 +30,7 @@ class MainWindow(QMainWindow):
     def __init__(self, *, demo: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db: Database | None = None
+        self._demo = demo
         title = f"{APP_NAME} {__version__}"
         self.setWindowTitle(f"{title}（デモ）" if demo else title)
         self.resize(1280, 800)
@@ -158,4 +159,17 @@ class MainWindow(QMainWindow):
             workers.wait_for_background_work()
         if self._db is not None:
             self._db.dispose()
+            # Today's backup, from a fresh connection (desktop/store/backup.py); never for the
+            # throwaway demo file. A failure is logged and the window still closes.
+            if not self._demo:
+                try:
+                    from desktop.store.backup import backup_on_close
+
+                    backup_on_close(self._db)
+                except Exception as exc:
+                    from desktop.ui.error_report import format_report, write_report
+
+                    report = format_report(type(exc), exc, exc.__traceback__)
+                    print(report, file=sys.stderr)
+                    write_report(f"終了時のバックアップに失敗しました（終了は続けました）\n{report}")
         super().closeEvent(event)
