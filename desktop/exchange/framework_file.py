@@ -66,6 +66,8 @@ def _read_json(path: Path) -> Any:
         raise FrameworkFileError(
             f"{path.name}:{exc.lineno}: JSON として読めません（{exc.msg}）。括弧やカンマを確認してください。"
         ) from exc
+    except RecursionError as exc:  # "[[[[…" nested deeper than the interpreter's stack
+        raise FrameworkFileError(f"{path.name}: JSON の入れ子が深すぎて読めません。") from exc
 
 
 # --- Excel ------------------------------------------------------------------------------

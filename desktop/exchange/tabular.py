@@ -233,7 +233,10 @@ def _csv_records(path: Path, codec: str) -> Generator[tuple[int, list[str]], Non
         delimiter = ","
         for text in lines:
             seen.append(text)
-            first = next(csv.reader([text]), [])
+            try:
+                first = next(csv.reader([text]), [])
+            except csv.Error:  # e.g. a stray CR inside a field: the reader below says where
+                break
             if any(cell.strip() for cell in first):
                 if len(first) == 1 and "\t" in first[0]:
                     delimiter = "\t"  # Excel's 「テキスト（タブ区切り）」 saved as .txt/.csv

@@ -250,6 +250,10 @@ class CatalogService:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CatalogImportError(f"{path.name}: 研修カタログとして読めません（{exc}）。") from exc
+        except RecursionError as exc:  # "[[[[…" nested deeper than the interpreter's stack
+            raise CatalogImportError(
+                f"{path.name}: 研修カタログとして読めません（JSON の入れ子が深すぎます）。"
+            ) from exc
         catalog = _checked(data, path.name, framework)
         if catalog.framework != framework.code:
             raise CatalogImportError(

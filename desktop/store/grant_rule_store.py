@@ -62,6 +62,8 @@ def read_rule_file(path: Path) -> tuple[GrantRuleSet, dict[str, Any]]:
         raise RuleFileRejected(f"{path.name}: UTF-8 の JSON ファイルではありません。") from exc
     except json.JSONDecodeError as exc:
         raise RuleFileRejected(f"{path.name}:{exc.lineno}: JSON として読めません（{exc.msg}）。") from exc
+    except RecursionError as exc:  # "[[[[…" nested deeper than the interpreter's stack
+        raise RuleFileRejected(f"{path.name}: JSON の入れ子が深すぎて読めません。") from exc
     try:
         return parse_rule_set(data, path.name), data
     except RuleFileError as exc:
