@@ -244,6 +244,8 @@ class Startup:
         self.db, self.demo_folder, self.lock = opened.db, opened.demo_folder, opened.lock
         report = opened.report
         self.window.attach_database(self.db)
+        if self.db.sqlite_path is not None and not self.args.demo and not opened.locked_elsewhere:
+            self.window.restore_handler = self.restore_backup
         if report is not None and report.backup is not None:
             self.window.statusBar().showMessage(
                 self.window.tr("データベースを新しい形式に更新しました。更新前のバックアップ: {path}").format(
@@ -311,6 +313,58 @@ class Startup:
         rows = page.proxy.rowCount() if page is not None and page.loaded else 0
         print(f"shown rows={rows}", flush=True)
         self.app.quit()
+
+    def restore_backup(self, source: Path) -> None:
+        """Close the database, put `source` back (store/backup.restore_from), and open it again.
+
+        On the UI thread with a wait cursor: the pages must not read while the
+        file is swapped, and a restore copies one file.
+        """
+        from desktop.store.backup import backups_dir, restore_from
+        from desktop.store.errors import UserFacingError
+        from desktop.ui.workers import wait_for_background_work
+
+        db = self.db
+        path = db.sqlite_path if db is not None else None
+        if db is None or path is None:
+            return
+        title = self.window.tr("バックアップから戻す")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            wait_for_background_work()
+            db.dispose()
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
+            try:
+                summary = restore_from(path, source, folder=backups_dir())
+                message = self.window.tr("{name} の内容に戻しました。").format(name=source.name)
+                if summary.previous is not None:
+                    message += self.window.tr("\n戻す前の内容は {path} に残しました。").format(
+                        path=summary.previous
+                    )
+                if summary.migrated_to:
+                    message += self.window.tr(
+                        "\n古い版のバックアップだったため、今の版の形式に更新しました。"
+                    )
+                ok = True
+            except UserFacingError as exc:
+                message, ok = exc.message, False
+            try:
+                opened = open_locked(str(path), False)
+            except DatabaseOpenError as exc:
+                QApplication.restoreOverrideCursor()
+                self.refuse(exc.message, EXIT_BAD_INPUT)
+                return
+            self.db, self.lock = opened.db, opened.lock
+            self.window.attach_database(self.db)
+        finally:
+            if QApplication.overrideCursor() is not None:
+                QApplication.restoreOverrideCursor()
+        if ok:
+            QMessageBox.information(self.window, title, message)
+        else:
+            QMessageBox.warning(self.window, title, message)
 
     def finish(self) -> None:
         if self.db is not None:

@@ -7,11 +7,21 @@ take longer than Qt takes to draw, and a clerk should see the app at once.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
 from desktop import APP_NAME, __version__
 from desktop.ui.forms import child, load_form
@@ -31,6 +41,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._db: Database | None = None
         self._demo = demo
+        self.restore_handler: Callable[[Path], None] | None = None  # set by ui/app.Startup
         title = f"{APP_NAME} {__version__}"
         self.setWindowTitle(f"{title}（デモ）" if demo else title)
         self.resize(1280, 800)
@@ -97,7 +108,23 @@ class MainWindow(QMainWindow):
         navigate = getattr(page, "navigate", None)
         if navigate is not None:
             navigate.connect(self.navigate)
+        restore_requested = getattr(page, "restore_requested", None)
+        if restore_requested is not None:
+            restore_requested.connect(self.restore_backup)
         return page
+
+    def restore_backup(self, source: Path) -> None:
+        """Put a backup back: the window's owner closes the database, restores and opens it again."""
+        if self.restore_handler is None:
+            QMessageBox.warning(
+                self,
+                self.tr("バックアップから戻す"),
+                self.tr(
+                    "この画面からは戻せません。まなび台帳を閉じてから restore コマンドで戻してください。"
+                ),
+            )
+            return
+        self.restore_handler(source)
 
     def navigate(self, key: str, options: dict[str, object]) -> None:
         """Open a page showing what another page asked for (the home page's next actions)."""

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.store.database import Database
 from desktop.store.errors import DatabaseOpenError
 from desktop.ui.app import create_application, open_for_window
 from desktop.ui.fonts import UI_FAMILY
-from desktop.ui.forms import child, load_form
+from desktop.ui.forms import load_form
 from desktop.ui.main_window import MainWindow
+from desktop.ui.pages.catalog import PAGES
 
 FORMS = sorted(Path(__file__).resolve().parents[2].joinpath("forms").glob("*.ui"))
 
@@ -49,15 +50,13 @@ def test_window_has_every_page_and_shows_the_database(qtbot: QtBot, sqlite_db: D
     assert window.roster_page is not None and window.stack.currentWidget() is window.roster_page
 
 
-def test_unbuilt_pages_say_so_without_figures(qtbot: QtBot, sqlite_db: Database) -> None:
+def test_every_page_is_built_none_is_a_placeholder(qtbot: QtBot, sqlite_db: Database) -> None:
+    from desktop.ui.pages.placeholder import PlaceholderPage
+
     window = open_window(qtbot, sqlite_db)
-    for key in ("settings",):
-        page = window.page(key)
-        status = child(page, QLabel, "statusLabel").text()
-        description = child(page, QLabel, "descriptionLabel").text()
-        assert "準備中" in status
-        # No made-up figures: the only digits allowed are the paper size.
-        assert not any(ch.isdigit() for ch in description.replace("A4", "")), key
+    for spec in PAGES:
+        assert spec.build is not None or spec.key == "roster", spec.key
+        assert not isinstance(window.page(spec.key), PlaceholderPage), spec.key
 
 
 def test_diagnosis_page_is_built_from_the_catalog(qtbot: QtBot, sqlite_db: Database) -> None:

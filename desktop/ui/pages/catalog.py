@@ -53,6 +53,12 @@ def _exports_page(db: Database, parent: QWidget) -> QWidget:
     return ExportsPage.for_database(db, parent)
 
 
+def _settings_page(db: Database, parent: QWidget) -> QWidget:
+    from desktop.ui.pages.settings_page import SettingsPage
+
+    return SettingsPage.for_database(db, parent)
+
+
 def _records_page(db: Database, parent: QWidget) -> QWidget:
     from desktop.ui.pages.records_page import RecordsPage
 
@@ -100,11 +106,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "settings",
         "設定",
-        "データベースの接続先、利用者と権限、バックアップなどを設定します。",
-        (
-            "共有データベース（PostgreSQL）への接続設定",
-            "利用者・権限の管理と操作記録の閲覧",
-            "バックアップと復元",
-        ),
+        "データベースの接続先、バックアップと復元、利用者と権限を設定します。",
+        build=_settings_page,
     ),
 )
