@@ -350,6 +350,14 @@ class Startup:
                 ok = True
             except UserFacingError as exc:
                 message, ok = exc.message, False
+            except Exception as exc:  # the database must be opened again whatever happened
+                error_report.write_report(error_report.format_report(type(exc), exc, exc.__traceback__))
+                message, ok = (
+                    self.window.tr("戻せませんでした（元のデータベースのままです）: {error}").format(
+                        error=exc
+                    ),
+                    False,
+                )
             try:
                 opened = open_locked(str(path), False)
             except DatabaseOpenError as exc:

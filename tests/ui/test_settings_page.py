@@ -89,3 +89,27 @@ def test_without_an_owner_the_window_says_how_to_restore(
     monkeypatch.setattr(QMessageBox, "warning", warned)
     window.restore_backup(tmp_path / "x.sqlite")
     assert "restore コマンド" in warned.texts[-1]
+
+
+def test_an_unexpected_failure_during_a_restore_still_reopens_the_database(
+    qtbot: QtBot,
+    started: list[Startup],  # noqa: F811
+    database: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import desktop.store.backup as backup
+
+    startup = start(qtbot, started, arguments(database))
+    before = numbers(startup.db) if startup.db else []
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(backup, "restore_from", broken)
+    warned = Asked()
+    monkeypatch.setattr(QMessageBox, "warning", warned)
+    startup.restore_backup(tmp_path / "whatever.sqlite")
+    assert "戻せませんでした" in warned.texts[-1]
+    assert startup.db is not None and numbers(startup.db) == before
+    assert startup.lock is not None and startup.lock.held
