@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from desktop.domain.dates import fiscal_year as fiscal_year_of
 from desktop.domain.diagnosis import DiagnosisKind
 from desktop.domain.plan import PlanStatus
 from desktop.domain.programme import LearnerFacts, StepCount, count_steps
@@ -25,6 +24,7 @@ from desktop.store.database import Database
 from desktop.store.diagnosis_views import DiagnosisViews, ViewFilter
 from desktop.store.models import Diagnosis, DiagnosisStatus, Learner, TrainingRecord
 from desktop.store.plan_views import PlanOverviewRow, plan_overview
+from desktop.store.records_service import records_in_fiscal_year
 
 NO_DEPARTMENT = "（所属なし）"
 
@@ -91,16 +91,12 @@ def home_overview(db: Database, fiscal_year: int, today: date) -> HomeOverview:
         kinds = session.execute(
             select(Learner.kind, Learner.status, func.count()).group_by(Learner.kind, Learner.status)
         ).all()
-        records = session.execute(
-            select(
-                TrainingRecord.hours,
-                TrainingRecord.minutes,
-                TrainingRecord.completed_on,
-                TrainingRecord.started_on,
-                TrainingRecord.enrolled_on,
-                TrainingRecord.last_accessed_on,
+        # The hours the 受講記録 page and the 研修実績一覧 count: a record's own hours (not video minutes).
+        hours_learned = session.scalar(
+            select(func.coalesce(func.sum(TrainingRecord.hours), 0)).where(
+                *records_in_fiscal_year(fiscal_year)
             )
-        ).all()
+        )
     learners_by_kind: dict[LearnerKind, Counter[LearnerStatus]] = defaultdict(Counter)
     for kind, status, count in kinds:
         learners_by_kind[kind][status] += count
@@ -113,7 +109,7 @@ def home_overview(db: Database, fiscal_year: int, today: date) -> HomeOverview:
         dict(learners_by_kind),
         diagnoses,
         Counter(row.plan.status for row in rows if row.plan is not None),
-        _hours(records, fiscal_year),
+        Decimal(str(hours_learned)).quantize(Decimal("0.01")),
         _progress_by_department(rows),
         len(effect.rows),
         [
@@ -170,19 +166,6 @@ def _facts(
             )
         )
     return facts, done
-
-
-def _hours(records: Sequence[Sequence[Any]], year: int) -> Decimal:
-    total = Decimal(0)
-    for hours, minutes, completed, started, enrolled, accessed in records:
-        when = completed or started or enrolled or accessed
-        if when is None or fiscal_year_of(when) != year:
-            continue
-        if hours is not None:
-            total += hours
-        elif minutes:
-            total += (Decimal(minutes) / 60).quantize(Decimal("0.01"))
-    return total
 
 
 def _progress_by_department(rows: list[PlanOverviewRow]) -> list[DepartmentProgress]:

@@ -7,13 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.domain.dates import fiscal_year
+from desktop.domain.plan import fiscal_year_bounds
 from desktop.domain.records import CleanRecord, RecordDraft, validate_record
 from desktop.store.database import Database
 from desktop.store.errors import ConflictError, NotFoundError, StaleEditError, ValidationFailed
@@ -37,6 +38,22 @@ STATUS_LABELS = {
 }
 SOURCE_LABELS = {RECORD_SOURCE_MANUAL: "手入力", RECORD_SOURCE_UDEMY: "Udemy"}
 LOCAL_COURSE_PREFIX = "local:"
+
+
+def record_activity_on() -> Any:
+    """The date a record belongs to, in SQL: completion, else start, else enrolment, else last access.
+
+    The same rule as RecordRow.activity_on, which the 受講記録 page shows; the
+    record's 年度 is that date's.
+    """
+    r = TrainingRecord
+    return func.coalesce(r.completed_on, r.started_on, r.enrolled_on, r.last_accessed_on)
+
+
+def records_in_fiscal_year(year: int) -> list[Any]:
+    """WHERE conditions for the training records of a 年度 (by record_activity_on)."""
+    first, last = fiscal_year_bounds(year)
+    return [record_activity_on() >= first, record_activity_on() <= last]
 
 
 class RecordRow(NamedTuple):

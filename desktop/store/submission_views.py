@@ -45,7 +45,7 @@ from desktop.store.models import (
     TrainingStatus,
 )
 from desktop.store.plan_views import plan_rows
-from desktop.store.records_service import STATUS_LABELS
+from desktop.store.records_service import STATUS_LABELS, record_activity_on, records_in_fiscal_year
 from desktop.store.roster_service import department_paths
 
 STREAM_ROWS = 5000  # rows fetched at a time from a server-side cursor
@@ -142,16 +142,8 @@ def procurement_list(db: Database, fiscal_year: int, organization_id: int | None
 # -- 研修実績 ----------------------------------------------------------------------------
 
 
-def _activity_on() -> Any:
-    # The record's 年度 is that of its activity date, as the 受講記録 page decides it
-    # (records_service.RecordRow.activity_on): completion, else start, else enrolment, else last access.
-    r = TrainingRecord
-    return func.coalesce(r.completed_on, r.started_on, r.enrolled_on, r.last_accessed_on)
-
-
 def _in_year(fiscal_year: int, organization_id: int | None) -> list[Any]:
-    first, last = fiscal_year_bounds(fiscal_year)
-    conditions = [_activity_on() >= first, _activity_on() <= last]
+    conditions = records_in_fiscal_year(fiscal_year)
     if organization_id is not None:
         conditions.append(Learner.organization_id == organization_id)
     return conditions
@@ -209,7 +201,7 @@ def _record_lines(
         .join(lr, lr.id == r.learner_id)
         .join(c, c.id == r.course_id)
         .where(*_in_year(fiscal_year, organization_id))
-        .order_by(org_order, dept_order, lr.number, _activity_on(), r.id)
+        .order_by(org_order, dept_order, lr.number, record_activity_on(), r.id)
     )
     labels = {status.value: label for status, label in STATUS_LABELS.items()}
     result = session.execute(query, execution_options={"yield_per": STREAM_ROWS})
