@@ -445,12 +445,14 @@ def fill_table_sheet(
     file_name: str,
     date_format: str = "yyyy/mm/dd",
     landscape: bool = False,
+    min_widths: Sequence[int] = (),
 ) -> int:
     """Write a header and rows into a fresh write-only sheet; return the row count.
 
     The sheet gets what every list the office prints needs: a bold frozen header
     repeated on each printed page, an auto-filter, A4 fitted to the page width,
-    column widths from the header and the first rows, real dates in ``date_format``.
+    column widths from the header and the first rows (at least ``min_widths``), real
+    dates in ``date_format``.
     """
     from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
@@ -479,6 +481,8 @@ def fill_table_sheet(
     source = iter(rows)
     sample = list(itertools.islice(source, _SAMPLE_ROWS))
     widths = [_display_width(title) + 4 for title in headers]  # bold + the filter button
+    for column, least in enumerate(min_widths[: len(widths)]):  # for what the caller appends below
+        widths[column] = max(widths[column], least)
     date_width = _date_display_width(date_format)
     for values in sample:
         for column, value in enumerate(values[: len(headers)]):
