@@ -14,7 +14,6 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
@@ -183,30 +182,6 @@ def detect_network_location(path: Path) -> NetworkLocation | None:
     from desktop.store.network_path import network_location
 
     return network_location(path)
-
-
-def install_read_only_hook() -> None:
-    """A save refused because the database is read-only is a notice, not an "unexpected error".
-
-    Pages that catch UserFacingError already show the message; this catches the
-    rest, which would otherwise reach error_report's generic dialog.
-    """
-    previous = sys.excepthook
-
-    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
-        database = sys.modules.get("desktop.store.database")  # loaded by then if a save failed
-        read_only_error = getattr(database, "ReadOnlyDatabaseError", None)
-        if (
-            isinstance(read_only_error, type)
-            and isinstance(error, read_only_error)
-            and QApplication.instance() is not None
-        ):
-            print(error, file=sys.stderr)
-            QMessageBox.warning(QApplication.activeWindow(), APP_NAME, str(error))
-            return
-        previous(kind, error, tb)
-
-    sys.excepthook = hook
 
 
 class Startup:
@@ -386,7 +361,6 @@ class Startup:
 def run_gui(args: argparse.Namespace) -> int:
     app = create_application()
     error_report.install()
-    install_read_only_hook()
     startup = Startup(app, args)
     startup.start()
     try:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, __version__
 from desktop.resources import data_dir
+from desktop.store.errors import UserFacingError
 
 LOG_NAME = "error.log"
 _showing = False
@@ -39,8 +40,17 @@ def format_report(kind: type[BaseException], error: BaseException, tb: Traceback
 
 
 def handle_exception(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
-    """sys.excepthook for the window: Qt calls Python slots, so an error there lands here."""
+    """sys.excepthook for the window: Qt calls Python slots, so an error there lands here.
+
+    A UserFacingError that no page caught (a save refused because the database
+    is read-only, say) is a notice with its own message, not an unexpected error.
+    """
     global _showing
+    if isinstance(error, UserFacingError):
+        print(error.message, file=sys.stderr)
+        if QApplication.instance() is not None:
+            QMessageBox.warning(QApplication.activeWindow(), APP_NAME, error.message)
+        return
     report = format_report(kind, error, tb)
     print(report, file=sys.stderr)
     path = write_report(report)

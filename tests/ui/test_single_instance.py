@@ -11,7 +11,6 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import TracebackType
 
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
@@ -26,7 +25,7 @@ from desktop.store.migrate import prepare_database
 from desktop.store.network_path import NetworkLocation
 from desktop.store.roster_service import RosterService
 from desktop.ui import app as app_module
-from desktop.ui.app import Startup, create_application, install_read_only_hook, open_locked
+from desktop.ui.app import Startup, create_application, open_locked
 from tests.factories import RosterFactory
 from tests.store.test_instance_lock import lock_held_by_child
 
@@ -191,28 +190,31 @@ def test_a_local_file_gets_no_network_warning(qtbot: QtBot, started: list[Startu
 
 
 def test_a_read_only_refusal_nobody_caught_is_a_notice_not_an_internal_error(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    create_application()
-    passed_on: list[BaseException] = []
+    from desktop.ui import error_report
 
-    def previous(_kind: type[BaseException], error: BaseException, _tb: TracebackType | None) -> None:
-        passed_on.append(error)
+    create_application()
+    monkeypatch.setenv("MANABI_DATA_DIR", str(tmp_path))
+    passed_on: list[str] = []  # what reached the 「予期しないエラー」 dialog
+
+    def unexpected(box: QMessageBox) -> int:
+        passed_on.append(box.detailedText())
+        return 0
 
     shown: list[tuple[str, str]] = []
 
     def warning(_parent: QWidget | None, title: str, text: str) -> None:
         shown.append((title, text))
 
-    monkeypatch.setattr(sys, "excepthook", previous)
+    monkeypatch.setattr(QMessageBox, "exec", unexpected)
     monkeypatch.setattr(QMessageBox, "warning", warning)
-    install_read_only_hook()
     refusal = ReadOnlyDatabaseError("データベースを読み取り専用で開いているため保存できません。")
-    sys.excepthook(ReadOnlyDatabaseError, refusal, None)
+    error_report.handle_exception(ReadOnlyDatabaseError, refusal, None)
     assert shown == [(APP_NAME, refusal.message)] and not passed_on
     bug = RuntimeError("bug")
-    sys.excepthook(RuntimeError, bug, None)
-    assert passed_on == [bug] and len(shown) == 1
+    error_report.handle_exception(RuntimeError, bug, None)
+    assert len(passed_on) == 1 and "RuntimeError: bug" in passed_on[0] and len(shown) == 1
 
 
 def _wait_for_lock(path: Path, pid: int, child: subprocess.Popen[str]) -> None:
