@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
@@ -17,8 +18,11 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from desktop.domain.accounts import Actor, Role
 from desktop.resources import data_dir
+from desktop.store.audit_log import install_audit
 from desktop.store.errors import DatabaseBusyError, DatabaseDamagedError, DatabaseOpenError, UserFacingError
+from desktop.store.write_guard import install_write_guard
 
 DEFAULT_FILE_NAME = "manabi.sqlite"
 BUSY_TIMEOUT_MS = 5000
@@ -34,6 +38,19 @@ UNWRITABLE_MESSAGE = (
 
 class ReadOnlyDatabaseError(UserFacingError):
     """A write was attempted on a database opened read-only (or a file SQLite cannot write)."""
+
+
+def os_login() -> str:
+    try:
+        return getpass.getuser()[:64]
+    except Exception:  # no login name (service accounts, some containers)
+        return "不明"
+
+
+def os_actor() -> Actor:
+    """Who acts where nobody signs in (a single-user office, the CLI): the PC's login, with every right."""
+    login = os_login()
+    return Actor(login=login, display_name=login, role=Role.ADMIN)
 
 
 def default_database_path() -> Path:
@@ -68,6 +85,8 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     read_only: bool = False
+    # Replaced by the signed-in user's; the audit log and the write guard read it.
+    actor: Actor = field(default_factory=os_actor)
 
     @property
     def is_sqlite(self) -> bool:
@@ -209,4 +228,7 @@ def open_database(target: str | os.PathLike[str] | None = None, *, read_only: bo
             raise DatabaseOpenError("読み取り専用で開けるのは SQLite のファイルだけです。")
         engine = create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    return Database(url=url, engine=engine, sessions=sessions, read_only=read_only)
+    db = Database(url=url, engine=engine, sessions=sessions, read_only=read_only)
+    install_write_guard(engine, lambda: db.actor)
+    install_audit(db)
+    return db

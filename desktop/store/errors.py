@@ -64,3 +64,11 @@ class NotFoundError(UserFacingError):
 
 class HasRecordsError(UserFacingError):
     pass
+
+
+class PermissionDeniedError(UserFacingError):
+    """The signed-in user's role does not allow this change; nothing was saved."""
+
+
+class SignInError(UserFacingError):
+    """A wrong login or password, a locked or disabled account: the message says which may be told."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import getpass
 import hashlib
 import json
 import threading
@@ -16,6 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from desktop.store.database import os_login
 from desktop.store.errors import UserFacingError
 
 # Called with the number of rows handled so far; it may raise ImportCancelled.
@@ -118,11 +118,17 @@ def refuse_if_changed(path: Path, expected: str | None, actual: str) -> None:
         )
 
 
+_signed_in: str | None = None
+
+
+def set_signed_in(name: str | None) -> None:
+    """Whose name the records made from now on carry (作成者, 読込者): one person per window."""
+    global _signed_in
+    _signed_in = name
+
+
 def current_user() -> str:
-    try:
-        return getpass.getuser()[:64]
-    except Exception:  # no login name (service accounts, some containers)
-        return "不明"
+    return _signed_in if _signed_in is not None else os_login()
 
 
 def _jsonable(value: object) -> object:

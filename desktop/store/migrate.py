@@ -32,7 +32,7 @@ VERSION_TABLE = "alembic_version"
 # The newest revision in migrations/versions (a test keeps the two in step).
 # Knowing it lets an up-to-date database open without importing Alembic, a
 # tenth of a second of every start.
-HEAD_REVISION = "0008_grants"
+HEAD_REVISION = "0009_accounts_audit"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from desktop.domain.accounts import Role
 from desktop.domain.diagnosis import DiagnosisKind
 from desktop.domain.grant_plan import EmploymentType, GrantPlanStatus
 from desktop.domain.grant_rules import TrainingMethod
@@ -513,3 +514,43 @@ class GrantTrainee(Base):
     position: Mapped[int] = mapped_column(Integer)
     employment_type: Mapped[EmploymentType] = mapped_column(enum_column(EmploymentType))
     wage_hours: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+
+
+class AppUser(Timestamped, Base):
+    """利用者: a person who signs in to the window (when the office uses sign-in)."""
+
+    __tablename__ = "app_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(32), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime())
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class AuditEntry(Base):
+    """監査ログ: one fact of who did what, written once and never changed (triggers refuse it)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow, index=True)
+    actor_login: Mapped[str] = mapped_column(String(64), index=True)
+    actor_name: Mapped[str] = mapped_column(String(128))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(16), index=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    entity_label: Mapped[str] = mapped_column(String(200), default="")
+    field: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text())
+    new_value: Mapped[str | None] = mapped_column(Text())
+    detail: Mapped[str] = mapped_column(Text(), default="")
