@@ -56,6 +56,23 @@ def _size(path: Path) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
 
 
+def _record_restore(database: Path, source: Path, revision: str) -> None:
+    from desktop.domain.audit import AuditAction
+    from desktop.store.audit_log import Fact, record
+    from desktop.store.database import open_database
+
+    db = open_database(database)
+    try:
+        record(
+            db,
+            Fact(
+                AuditAction.RESTORE, "file", None, source.name, detail=f"{source} から戻した（版 {revision}）"
+            ),
+        )
+    finally:
+        db.dispose()
+
+
 def run(args: argparse.Namespace) -> int:
     from desktop.store.backup import backup_to, backups_dir, restore_from
 
@@ -66,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{out.name}: {database} をバックアップしました（{_size(out)}、版 {revision}）。")
         return EXIT_OK
     summary = restore_from(database, args.file, folder=backups_dir())
+    _record_restore(database, args.file, summary.revision)
     migrated = f"、版 {summary.revision} から {summary.migrated_to} に更新" if summary.migrated_to else ""
     kept = f"。元のデータベースは {summary.previous} に残しました" if summary.previous else ""
     print(f"{args.file.name}: {database} に戻しました（版 {summary.revision}{migrated}）{kept}。")

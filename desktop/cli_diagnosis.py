@@ -147,7 +147,9 @@ def learner_ids_for(db: Database, args: argparse.Namespace) -> list[int]:
 
 
 def _template(args: argparse.Namespace, db: Database) -> int:
+    from desktop.domain.audit import AuditAction
     from desktop.exchange.diagnosis_file import TemplateLearner, write_answer_template
+    from desktop.store.audit_log import recorded_output
     from desktop.store.diagnosis_service import DiagnosisService
 
     service = DiagnosisService(db)
@@ -156,7 +158,10 @@ def _template(args: argparse.Namespace, db: Database) -> int:
 
     refs = learner_refs(db, learner_ids_for(db, args))
     learners = [TemplateLearner(r.organization, r.number, r.name, r.department) for r in refs.values()]
-    write_answer_template(args.out, framework, learners, args.kind)
+    with recorded_output(
+        db, AuditAction.EXPORT, "スキル診断の一括回答シート", people=len(learners), target=str(args.out)
+    ):
+        write_answer_template(args.out, framework, learners, args.kind)
     print(
         f"{args.out.name}: {len(learners)}名分の一括回答用シートを書き出しました"
         f"（{framework.name} 第{framework.version}版、{len(framework.items)}問、{args.kind.label}）。"
@@ -174,12 +179,17 @@ def _import_answers(args: argparse.Namespace, db: Database) -> int:
 
 def _print_results(args: argparse.Namespace, db: Database) -> int:
     from desktop.diagnosis_printing import latest_completed, result_sheets
+    from desktop.domain.audit import AuditAction
     from desktop.reports.diagnosis_sheet import write_result_sheets
+    from desktop.store.audit_log import recorded_output
 
     diagnosis_ids = latest_completed(db, learner_ids_for(db, args), args.kind)
     if not diagnosis_ids:
         raise NotFound("印刷できる完了した診断がありません。")
-    write_result_sheets(args.out, result_sheets(db, diagnosis_ids), date.today())
+    with recorded_output(
+        db, AuditAction.PRINT, "診断結果票", people=len(diagnosis_ids), target=str(args.out)
+    ):
+        write_result_sheets(args.out, result_sheets(db, diagnosis_ids), date.today())
     print(f"{args.out.name}: {len(diagnosis_ids)}名分の診断結果票を書き出しました。")
     return EXIT_OK
 
@@ -197,7 +207,16 @@ def _answer_sheets(args: argparse.Namespace, db: Database) -> int:
             for r in learner_refs(db, learner_ids_for(db, args)).values()
         ]
     )
-    write_answer_sheets(args.out, framework, learners, args.kind.label, date.today())
+    if learners:
+        from desktop.domain.audit import AuditAction
+        from desktop.store.audit_log import recorded_output
+
+        with recorded_output(
+            db, AuditAction.PRINT, "スキル診断の回答用紙", people=len(learners), target=str(args.out)
+        ):
+            write_answer_sheets(args.out, framework, learners, args.kind.label, date.today())
+    else:
+        write_answer_sheets(args.out, framework, learners, args.kind.label, date.today())
     print(
         f"{args.out.name}: {max(1, len(learners))}名分の回答用紙を書き出しました（{framework.name} 第{framework.version}版）。"
     )

@@ -115,8 +115,10 @@ def _roster_import(args: argparse.Namespace, db: Database) -> int:
 
 
 def _roster_export(args: argparse.Namespace, db: Database) -> int:
+    from desktop.domain.audit import AuditAction
     from desktop.exchange.roster_file import EXPORT_HEADERS, export_cells
     from desktop.exchange.tabular import write_csv, write_xlsx
+    from desktop.store.audit_log import recorded_output
     from desktop.store.errors import ValidationFailed
     from desktop.store.import_common import file_errors
     from desktop.store.roster_export import export_learners
@@ -124,13 +126,16 @@ def _roster_export(args: argparse.Namespace, db: Database) -> int:
     learners = export_learners(db)
     rows = (export_cells(learner) for learner in learners)
     suffix = args.file.suffix.lower()
-    with file_errors():
+    if suffix not in (".csv", ".xlsx"):
+        raise ValidationFailed([("file", f"{args.file.name}: 出力先は .csv か .xlsx にしてください。")])
+    with (
+        recorded_output(db, AuditAction.EXPORT, "名簿", people=len(learners), target=str(args.file)),
+        file_errors(),
+    ):
         if suffix == ".csv":
             count = write_csv(args.file, EXPORT_HEADERS, rows, encoding=args.encoding)
-        elif suffix == ".xlsx":
-            count = write_xlsx(args.file, EXPORT_HEADERS, rows, sheet_title="名簿")
         else:
-            raise ValidationFailed([("file", f"{args.file.name}: 出力先は .csv か .xlsx にしてください。")])
+            count = write_xlsx(args.file, EXPORT_HEADERS, rows, sheet_title="名簿")
     print(f"{args.file.name}: {count}人の名簿を書き出しました。")
     return EXIT_OK
 

@@ -242,12 +242,22 @@ def _sheet(args: argparse.Namespace, db: Database, rules: GrantRuleStore) -> int
     if suffix not in (".pdf", ".xlsx"):
         raise EstimateArgumentError(f"--out: {out.name}: .pdf か .xlsx のファイル名にしてください。")
     data = grant_sheet_data(GrantService(db, rules), args.plan, date.today(), made_by=current_user())
+    from desktop.domain.audit import AuditAction
+    from desktop.store.audit_log import recorded_output
+
     if suffix == ".xlsx":
         from desktop.exchange.grant_trainees_file import write_trainee_list_xlsx
         from desktop.exchange.tabular import TableFileError
 
         try:
-            write_trainee_list_xlsx(out, data)
+            with recorded_output(
+                db,
+                AuditAction.EXPORT,
+                f"助成金の受講者一覧 {data.title}",
+                people=len(data.trainees),
+                target=str(out),
+            ):
+                write_trainee_list_xlsx(out, data)
         except TableFileError as exc:
             print(str(exc), file=sys.stderr)
             return 2
@@ -258,7 +268,14 @@ def _sheet(args: argparse.Namespace, db: Database, rules: GrantRuleStore) -> int
 
         kinds = tuple(SheetKind) if args.kind == "all" else (SheetKind(args.kind),)
         try:
-            write_grant_sheets(out, data, kinds)
+            with recorded_output(
+                db,
+                AuditAction.PRINT,
+                f"助成金の記入シート {data.title}",
+                people=len(data.trainees),
+                target=str(out),
+            ):
+                write_grant_sheets(out, data, kinds)
         except PdfError as exc:
             print(str(exc), file=sys.stderr)
             return 2

@@ -89,13 +89,17 @@ def _print(args: argparse.Namespace, db: Database) -> int:
         )
     sheets = plan_sheets(db, plan_ids)
     out: Path = args.out
-    if out.suffix.lower() == ".pdf":
-        write_plan_sheets(out, sheets, date.today())
-        where = out.name
-    else:
-        out.mkdir(parents=True, exist_ok=True)
-        write_plan_sheet_folder(out, sheets, date.today())
-        where = f"{out} に{len(sheets)}ファイル"
+    from desktop.domain.audit import AuditAction
+    from desktop.store.audit_log import recorded_output
+
+    with recorded_output(db, AuditAction.PRINT, "学習計画書", people=len(sheets), target=str(out)):
+        if out.suffix.lower() == ".pdf":
+            write_plan_sheets(out, sheets, date.today())
+            where = out.name
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            write_plan_sheet_folder(out, sheets, date.today())
+            where = f"{out} に{len(sheets)}ファイル"
     missing = len(learner_ids) - len(plan_ids)
     note = f"（{year}年度の計画がない{missing}名は出力していません）" if missing else ""
     print(f"{where}: {len(sheets)}名分の学習計画書を書き出しました{note}。")

@@ -10,11 +10,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from desktop.domain.audit import AuditAction
 from desktop.exchange.submission_book import BookHeading, write_submission_book
+from desktop.store.audit_log import recorded_output
 from desktop.store.database import Database
 from desktop.store.import_common import current_user, file_errors
 from desktop.store.submission_views import scope_text
+
+if TYPE_CHECKING:
+    from desktop.exchange.template_fill import TemplateMapping
 
 KINDS = {
     "procurement": "共同調達 利用者一覧",
@@ -58,7 +64,8 @@ def write_export(
         made_by if made_by is not None else current_user(),
         scope_text(fiscal_year, organization_name),
     )
-    with file_errors():
+    what = f"{KINDS.get(kind, kind)}（{fiscal_year}年度）"
+    with recorded_output(db, AuditAction.EXPORT, what, target=str(out)) as note, file_errors():
         if kind == "procurement":
             data = procurement_list(db, fiscal_year, organization_id)
             report(0)
@@ -78,8 +85,31 @@ def write_export(
             summary = f"{counts[EFFECT_SHEET]:,}名の事前・事後の比較"
         else:
             raise ValueError(f"unknown export kind: {kind}")
+        note.summary = summary
     report(1)
     return summary
+
+
+def fill_procurement_template(
+    db: Database,
+    template: Path,
+    out: Path,
+    mapping: TemplateMapping,
+    fiscal_year: int,
+    organization_id: int | None,
+) -> int:
+    """The 利用者一覧 written into a distributed 様式 (template_fill); how many users it holds."""
+    from desktop.exchange.template_fill import fill_template
+
+    rows = procurement_fields(db, fiscal_year, organization_id)
+    with recorded_output(
+        db,
+        AuditAction.EXPORT,
+        f"共同調達 利用者一覧（様式 {template.name}）",
+        people=len(rows),
+        target=str(out),
+    ):
+        return fill_template(template, out, mapping, rows)
 
 
 def procurement_fields(

@@ -70,6 +70,7 @@ FIELD_LABELS = {
         "furigana": "フリガナ",
         "email": "メールアドレス",
         "department_id": "所属",
+        "department": "所属",
         "job_title": "職名",
         "kind": "区分",
         "role": "人材類型",

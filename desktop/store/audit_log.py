@@ -93,7 +93,8 @@ def as_text(value: object) -> str | None:
     return clip(str(value))
 
 
-def entry_row(actor: Actor, fact: Fact, at: datetime) -> dict[str, Any]:
+def entry_row(actor: Actor, fact: Fact, at: object) -> dict[str, Any]:
+    """The log row, its keys in AUDIT_COLUMNS order."""
     return {
         "at": at,
         "actor_login": actor.login,
@@ -116,6 +117,32 @@ def write_facts(session: Session, actor: Actor, facts: Iterable[Fact]) -> int:
     rows = [entry_row(actor, fact, at) for fact in facts]
     if rows:
         session.connection().execute(insert(table_of(AuditEntry)), rows)
+    return len(rows)
+
+
+AUDIT_COLUMNS = (
+    "at",
+    "actor_login",
+    "actor_name",
+    "actor_role",
+    "action",
+    "entity",
+    "entity_id",
+    "entity_label",
+    "field",
+    "old_value",
+    "new_value",
+    "detail",
+)
+
+
+def write_many(session: Session, actor: Actor, facts: Iterable[Fact]) -> int:
+    """Like write_facts, through the importers' driver-level INSERT: 50,000 facts cost a tenth of a second."""
+    from desktop.store.bulk import date_binder, insert_rows
+
+    stamp = date_binder(session)(utcnow())
+    rows = [tuple(entry_row(actor, fact, stamp).values()) for fact in facts]
+    insert_rows(session, table_of(AuditEntry), AUDIT_COLUMNS, rows)
     return len(rows)
 
 
@@ -204,10 +231,18 @@ OUTPUT_READ_ONLY = (
 )
 
 
+@dataclass
+class OutputNote:
+    """What the code writing an output may add once it knows (how many, a summary)."""
+
+    people: int | None = None
+    summary: str = ""
+
+
 @contextmanager
 def recorded_output(
     db: Database, action: AuditAction, what: str, *, people: int | None = None, target: str = ""
-) -> Iterator[None]:
+) -> Iterator[OutputNote]:
     """Around writing a print or export with personal data: logged once it has been written.
 
     Refused before anything is written when the log cannot be written (a
@@ -217,6 +252,7 @@ def recorded_output(
 
     if db.read_only:
         raise ReadOnlyDatabaseError(OUTPUT_READ_ONLY)
-    yield
-    parts = [f"{people}人分" if people is not None else "", target]
+    note = OutputNote(people)
+    yield note
+    parts = [f"{note.people:,}人分" if note.people is not None else "", note.summary, target]
     record(db, Fact(action, "file", None, what, detail="　".join(p for p in parts if p)))

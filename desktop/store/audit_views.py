@@ -17,7 +17,20 @@ from desktop.store.errors import PermissionDeniedError
 from desktop.store.models import AuditEntry
 
 ADMIN_ONLY = "監査ログを見られるのは管理者だけです。"
-HEADERS = ("日時", "利用者", "ログイン名", "権限", "操作", "対象", "番号", "対象の名前", "項目", "変更前", "変更後", "内容")
+HEADERS = (
+    "日時",
+    "利用者",
+    "ログイン名",
+    "権限",
+    "操作",
+    "対象",
+    "番号",
+    "対象の名前",
+    "項目",
+    "変更前",
+    "変更後",
+    "内容",
+)
 # Times are stored in UTC; the office reads Japan time. Japan has no daylight saving.
 JST = timedelta(hours=9)
 
@@ -137,7 +150,9 @@ def audit_rows(db: Database, conditions: AuditFilter, limit: int = 5000) -> tupl
 def actor_logins(db: Database) -> list[str]:
     _require_admin(db)
     with db.transaction() as session:
-        return list(session.scalars(select(AuditEntry.actor_login).distinct().order_by(AuditEntry.actor_login)))
+        return list(
+            session.scalars(select(AuditEntry.actor_login).distinct().order_by(AuditEntry.actor_login))
+        )
 
 
 def _stream(db: Database, conditions: AuditFilter) -> Iterator[list[object]]:
@@ -156,6 +171,10 @@ def export_audit(db: Database, conditions: AuditFilter, out: Path) -> int:
             count = write_csv(out, HEADERS, _stream(db, conditions), encoding="utf-8-sig")
         else:
             count = write_xlsx(
-                out, HEADERS, _stream(db, conditions), sheet_title="監査ログ", date_format="yyyy/mm/dd hh:mm:ss"
+                out,
+                HEADERS,
+                _stream(db, conditions),
+                sheet_title="監査ログ",
+                date_format="yyyy/mm/dd hh:mm:ss",
             )
     return count

@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from desktop.domain.audit import AuditAction
+from desktop.store.audit_log import Fact, write_facts
 from desktop.store.database import Database
 from desktop.store.errors import ConflictError, NotFoundError
 from desktop.store.import_common import current_user, load_before
@@ -40,6 +42,7 @@ _ENTITY_TABLES: dict[str, Any] = {
     "totals": PlatformTotals,
 }
 # The table whose rows carry import_batch_id, per kind of import.
+_AUDIT_ENTITY = {"learner": "roster", "record": "training_records", "totals": "training_records"}
 _MAIN_ENTITY = {
     ImportKind.ROSTER: "learner",
     ImportKind.UDEMY_COURSES: "record",
@@ -167,9 +170,17 @@ class ImportHistory:
             batch.undone_at = utcnow()
             batch.undone_by = self._user
             session.flush()
-        text = f"取込番号 {batch_id}（{batch.file_name}）を取り消しました: 追加 {len(created_ids)}件を削除、{restored}件を元に戻しました。"
-        if removed_extra:
-            text += f" 取込で作られた{removed_extra}を削除しました。"
+            text = f"取込番号 {batch_id}（{batch.file_name}）を取り消しました: 追加 {len(created_ids)}件を削除、{restored}件を元に戻しました。"
+            if removed_extra:
+                text += f" 取込で作られた{removed_extra}を削除しました。"
+            fact = Fact(
+                AuditAction.UNDO_IMPORT,
+                _AUDIT_ENTITY.get(entity, entity),
+                batch_id,
+                batch.file_name,
+                detail=text,
+            )
+            write_facts(session, self._db.actor, [fact])
         return text
 
     def _refuse_if_touched(

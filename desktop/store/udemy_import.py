@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from desktop.domain.audit import AuditAction
 from desktop.exchange.columns import guess_mapping
 from desktop.exchange.tabular import TableInfo, open_table
 from desktop.exchange.udemy import (
@@ -32,6 +33,7 @@ from desktop.exchange.udemy import (
     read_user_activity,
     report_kind,
 )
+from desktop.store.audit_log import Fact, write_facts
 from desktop.store.bulk import date_binder, insert_rows
 from desktop.store.database import Database
 from desktop.store.errors import ConflictError
@@ -262,6 +264,14 @@ class UdemyImporter:
             batch.unmatched_count = outcome.unmatched_count
             outcome.batch_id = batch_id
             session.flush()
+            detail = (
+                f"{outcome.file_name}: 追加 {outcome.created}件、更新 {outcome.updated}件"
+                f"（受講記録、取込番号 {batch_id}）"
+            )
+            fact = Fact(
+                AuditAction.IMPORT, "training_records", batch_id, "Udemy Business の実績取込", detail=detail
+            )
+            write_facts(session, self._db.actor, [fact])
         return outcome
 
     def _new_batch(self, session: Session, outcome: UdemyOutcome) -> int:

@@ -184,6 +184,13 @@ def detect_network_location(path: Path) -> NetworkLocation | None:
     return network_location(path)
 
 
+def record_restore(db: Database, source: Path, summary: str) -> None:
+    from desktop.domain.audit import AuditAction
+    from desktop.store.audit_log import Fact, record
+
+    record(db, Fact(AuditAction.RESTORE, "file", None, source.name, detail=summary.replace("\n", " ")))
+
+
 class Startup:
     """Shows the window first, then opens the database on the next turn of the event loop."""
 
@@ -339,7 +346,10 @@ class Startup:
                 QApplication.restoreOverrideCursor()
                 self.refuse(exc.message, EXIT_BAD_INPUT)
                 return
+            opened.db.actor = db.actor  # whoever signed in stays signed in, with the same rights
             self.db, self.lock = opened.db, opened.lock
+            if ok:
+                record_restore(self.db, source, message)
             self.window.attach_database(self.db)
         finally:
             if QApplication.overrideCursor() is not None:

@@ -14,7 +14,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from desktop.domain.audit import AuditAction
 from desktop.reports.pdf_folder import safe_name_part
+from desktop.store.audit_log import recorded_output
 from desktop.store.grant_service import GrantService
 from desktop.store.grant_views import GrantPlanView
 from desktop.ui.progress_task import run_with_progress
@@ -43,7 +45,11 @@ def _write_pdf(service: GrantService, plan_id: int, path: Path) -> Callable[[Any
 
         data = grant_sheet_data(service, plan_id, date.today(), made_by=_made_by())
         progress(0)
-        write_grant_sheets(path, data, tuple(SheetKind))
+        people = len(data.trainees)
+        with recorded_output(
+            service.db, AuditAction.PRINT, f"助成金の記入シート {data.title}", people=people, target=str(path)
+        ):
+            write_grant_sheets(path, data, tuple(SheetKind))
         progress(1)
 
     return work
@@ -90,7 +96,15 @@ def export_trainee_list(parent: QWidget, service: GrantService, view: GrantPlanV
 
         data = grant_sheet_data(service, view.id, date.today(), made_by=_made_by())
         progress(0)
-        return write_trainee_list_xlsx(target, data)
+        people = len(data.trainees)
+        with recorded_output(
+            service.db,
+            AuditAction.EXPORT,
+            f"助成金の受講者一覧 {view.title}",
+            people=people,
+            target=str(target),
+        ):
+            return write_trainee_list_xlsx(target, data)
 
     def done(count: object) -> None:
         QMessageBox.information(parent, HEADING, f"{target.name} に受講者{count}名の一覧を書き出しました。")

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from desktop.domain.audit import AuditAction
+from desktop.store.audit_log import recorded_output
 from desktop.ui.progress_task import run_with_progress
 
 if TYPE_CHECKING:
@@ -34,7 +36,8 @@ def preview_plans(parent: QWidget, db: Database, plan_ids: Sequence[int]) -> Non
     path = Path(_previews[0].name) / f"学習計画書_{date.today():%Y%m%d}_{ids[0]}_{len(ids)}.pdf"
 
     def work(progress: Any) -> None:
-        write_plan_sheets(path, plan_sheets(db, ids), date.today(), progress)
+        with recorded_output(db, AuditAction.PRINT, HEADING, people=len(ids), target="プレビュー"):
+            write_plan_sheets(path, plan_sheets(db, ids), date.today(), progress)
 
     def done(_result: object) -> None:
         from desktop.ui.pdf_preview import show_pdf
@@ -69,7 +72,8 @@ def export_plans(parent: QWidget, db: Database, plan_ids: Sequence[int], first_n
         target = Path(chosen)
 
         def work(progress: Any) -> object:
-            return write_plan_sheet_folder(target, plan_sheets(db, ids), date.today(), progress)
+            with recorded_output(db, AuditAction.PRINT, HEADING, people=len(ids), target=str(target)):
+                return write_plan_sheet_folder(target, plan_sheets(db, ids), date.today(), progress)
 
         message = f"{target} に {len(ids)}名分の学習計画書を1人1ファイルで書き出しました。"
     else:
@@ -79,7 +83,8 @@ def export_plans(parent: QWidget, db: Database, plan_ids: Sequence[int], first_n
         target = Path(name) if name.lower().endswith(".pdf") else Path(f"{name}.pdf")
 
         def work(progress: Any) -> object:
-            write_plan_sheets(target, plan_sheets(db, ids), date.today(), progress)
+            with recorded_output(db, AuditAction.PRINT, HEADING, people=len(ids), target=str(target)):
+                write_plan_sheets(target, plan_sheets(db, ids), date.today(), progress)
             return None
 
         message = f"{target.name} に {len(ids)}名分の学習計画書を書き出しました。"

@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.audit import AuditAction
 from desktop.domain.dates import fiscal_year
 from desktop.domain.diagnosis import DiagnosisKind
+from desktop.store.audit_log import recorded_output
 from desktop.store.diagnosis_service import (
     METHOD_PAPER,
     DiagnosisService,
@@ -385,8 +387,13 @@ class DiagnosisPage(QWidget):
             self,
             "回答用紙を作成しています…",
             max(1, len(learners)),
-            lambda progress: write_answer_sheets(
-                path, framework, learners, kind.label, date.today(), progress
+            lambda progress: _recorded(
+                self._db,
+                AuditAction.PRINT,
+                "スキル診断の回答用紙",
+                len(learners),
+                path,
+                lambda: write_answer_sheets(path, framework, learners, kind.label, date.today(), progress),
             ),
             f"{path.name} に {max(1, len(learners))}名分の回答用紙を書き出しました。",
         )
@@ -407,7 +414,14 @@ class DiagnosisPage(QWidget):
             for e in chosen
         ]
         try:
-            write_answer_template(path, framework, learners, kind)
+            with recorded_output(
+                self._db,
+                AuditAction.EXPORT,
+                "スキル診断の一括回答シート",
+                people=len(learners),
+                target=str(path),
+            ):
+                write_answer_template(path, framework, learners, kind)
         except Exception as exc:  # shown to the clerk as it stands
             self._warn(exc)
             return
@@ -456,12 +470,22 @@ def _gc_paused(work: Callable[[], Any]) -> Any:
         return work()
 
 
+def _recorded(
+    db: Database, action: AuditAction, what: str, people: int, path: Path, work: Callable[[], Any]
+) -> Any:
+    with recorded_output(db, action, what, people=people, target=str(path)):
+        return work()
+
+
 def print_result_sheets(parent: QWidget, db: Database, diagnosis_ids: Sequence[int], path: Path) -> None:
     from desktop.diagnosis_printing import result_sheets
     from desktop.reports.diagnosis_sheet import write_result_sheets
 
     def work(progress: Any) -> None:
-        write_result_sheets(path, result_sheets(db, diagnosis_ids), date.today(), progress)
+        with recorded_output(
+            db, AuditAction.PRINT, "診断結果票", people=len(diagnosis_ids), target=str(path)
+        ):
+            write_result_sheets(path, result_sheets(db, diagnosis_ids), date.today(), progress)
 
     run_in_background(
         parent,

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.audit import AuditAction
 from desktop.domain.dates import fiscal_year
+from desktop.store.audit_log import recorded_output
 from desktop.store.roster_service import RosterService
 from desktop.submission_exports import KINDS
 from desktop.ui.forms import child, load_form
@@ -155,12 +157,10 @@ class ExportsPage(QWidget):
         organization_id, _name = self._organization()
 
         def work(progress: Any) -> int:
-            from desktop.exchange.template_fill import fill_template
-            from desktop.submission_exports import procurement_fields
+            from desktop.submission_exports import fill_procurement_template
 
-            rows = procurement_fields(self._db, year, organization_id)
             progress(0)
-            return fill_template(template, out, mapping, rows)
+            return fill_procurement_template(self._db, template, out, mapping, year, organization_id)
 
         def done(count: object) -> None:
             self._told(f"{out.name} に、ひな形 {template.name} の書式のまま利用者{count}名を書き込みました。")
@@ -240,7 +240,15 @@ class ExportsPage(QWidget):
             from desktop.exchange.procurement_book import write_merged_xlsx
             from desktop.store.import_common import current_user
 
-            write_merged_xlsx(out, result, current_user(), self._today)
+            people = len(result.rows)
+            with recorded_output(
+                self._db,
+                AuditAction.EXPORT,
+                "共同調達 利用者一覧の取りまとめ",
+                people=people,
+                target=str(out),
+            ):
+                write_merged_xlsx(out, result, current_user(), self._today)
             progress(1)
 
         def done(_result: object) -> None:

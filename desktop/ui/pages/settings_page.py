@@ -67,9 +67,12 @@ class SettingsPage(QWidget):
         out = Path(chosen) if chosen.lower().endswith(".sqlite") else Path(f"{chosen}.sqlite")
 
         def work(progress: Any) -> str:
+            from desktop.domain.audit import AuditAction
+            from desktop.store.audit_log import recorded_output
             from desktop.store.backup import backup_to
 
-            revision = backup_to(path, out)
+            with recorded_output(self._db, AuditAction.EXPORT, "データベースのバックアップ", target=str(out)):
+                revision = backup_to(path, out)
             progress(1)
             return revision
 
