@@ -33,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="開くデータベース（SQLite ファイルのパス、または postgresql://… の URL）",
     )
     parser.add_argument(
+        "--user",
+        metavar="LOGIN",
+        help="サインインを使うデータベースで、操作する利用者のログイン名（パスワードは入力するか MANABI_PASSWORD で渡す）",
+    )
+    parser.add_argument(
         "--demo", action="store_true", help="デモ用の名簿を入れた使い捨てのデータベースで開く"
     )
     parser.add_argument(
@@ -94,6 +99,7 @@ def _with_database(args: argparse.Namespace) -> int:
     db = open_database(args.db)
     try:
         prepare_database(db)
+        sign_in_for_command(args, db)
         if args.command in ("diagnosis", "framework"):
             from desktop import cli_diagnosis
 
@@ -117,6 +123,31 @@ def _with_database(args: argparse.Namespace) -> int:
         return cli_exchange.run(args, db)
     finally:
         db.dispose()
+
+
+def sign_in_for_command(args: argparse.Namespace, db: Database) -> None:
+    """A database that signs people in asks the same of a command: --user, and the password."""
+    import getpass
+    import os
+
+    from desktop.domain.accounts import AuthMode
+    from desktop.store.account_service import AccountService, auth_mode, sign_in_as
+    from desktop.store.errors import SignInError
+
+    if auth_mode(db) is not AuthMode.SIGN_IN:
+        return
+    login = getattr(args, "user", None)
+    if not login:
+        raise SignInError(
+            "このデータベースはサインインが必要です。--user ログイン名 を付けて実行してください"
+            "（パスワードは入力を求めます。環境変数 MANABI_PASSWORD でも渡せます）。"
+        )
+    password = os.environ.get("MANABI_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise SignInError("パスワードを入力できません。環境変数 MANABI_PASSWORD で渡してください。")
+        password = getpass.getpass("パスワード: ")
+    sign_in_as(db, AccountService(db).sign_in(login, password))
 
 
 def _backup(args: argparse.Namespace) -> int:

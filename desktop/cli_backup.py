@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from desktop.store.audit_log import Fact
 from desktop.store.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from desktop.domain.accounts import Actor
 
 EXIT_OK = 0
 
@@ -56,34 +61,58 @@ def _size(path: Path) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
 
 
-def _record_restore(database: Path, source: Path, revision: str) -> None:
-    from desktop.domain.audit import AuditAction
-    from desktop.store.audit_log import Fact, record
+def _who(args: argparse.Namespace, database: Path) -> Actor:
+    """Who runs the command: in a database that signs people in, a 管理者 who signed in with --user."""
+    from desktop.cli import sign_in_for_command
+    from desktop.store.database import open_database, os_actor
+    from desktop.store.errors import PermissionDeniedError
+    from desktop.store.migrate import HEAD_REVISION, current_revision
+
+    if not database.is_file() or database.stat().st_size == 0:
+        return os_actor()
+    db = open_database(database)
+    try:
+        if current_revision(db)[0] != HEAD_REVISION:
+            return os_actor()  # made before sign-in existed (or newer: the restore refuses it)
+        sign_in_for_command(args, db)
+        if not db.actor.role.can_administer:
+            raise PermissionDeniedError("バックアップと復元は管理者だけができます（何もしていません）。")
+        return db.actor
+    finally:
+        db.dispose()
+
+
+def _record(database: Path, actor: Actor, fact: Fact) -> None:
+    from desktop.store.audit_log import record
     from desktop.store.database import open_database
 
     db = open_database(database)
+    db.actor = actor
     try:
-        record(
-            db,
-            Fact(
-                AuditAction.RESTORE, "file", None, source.name, detail=f"{source} から戻した（版 {revision}）"
-            ),
-        )
+        record(db, fact)
     finally:
         db.dispose()
 
 
 def run(args: argparse.Namespace) -> int:
+    from desktop.domain.audit import AuditAction
     from desktop.store.backup import backup_to, backups_dir, restore_from
 
     database = _database_path(args.db)
+    actor = _who(args, database)
     if args.command == "backup":
         out = _checked_out(args.out)
         revision = backup_to(database, out)
+        _record(
+            database,
+            actor,
+            Fact(AuditAction.EXPORT, "file", None, "データベースのバックアップ", detail=str(out)),
+        )
         print(f"{out.name}: {database} をバックアップしました（{_size(out)}、版 {revision}）。")
         return EXIT_OK
     summary = restore_from(database, args.file, folder=backups_dir())
-    _record_restore(database, args.file, summary.revision)
+    detail = f"{args.file} から戻した（版 {summary.revision}）"
+    _record(database, actor, Fact(AuditAction.RESTORE, "file", None, args.file.name, detail=detail))
     migrated = f"、版 {summary.revision} から {summary.migrated_to} に更新" if summary.migrated_to else ""
     kept = f"。元のデータベースは {summary.previous} に残しました" if summary.previous else ""
     print(f"{args.file.name}: {database} に戻しました（版 {summary.revision}{migrated}）{kept}。")

@@ -62,6 +62,15 @@ class Actor:
     role: Role
     user_id: int | None = None
 
+    @classmethod
+    def unknown(cls, typed_login: str) -> Actor:
+        """Whoever typed `typed_login` at a failed sign-in: no name, no rights."""
+        return cls(typed_login, "", Role.VIEWER)
+
+    @property
+    def is_unknown(self) -> bool:
+        return not self.display_name and self.user_id is None
+
     @property
     def audit_name(self) -> str:
         if self.display_name and self.display_name != self.login:

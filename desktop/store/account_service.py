@@ -180,7 +180,7 @@ class AccountService:
 
     @staticmethod
     def _log_failure(session: Session, login: str, user_id: int | None, why: str) -> None:
-        anonymous = Actor(login[:64] or "（空欄）", "", Role.VIEWER)
+        anonymous = Actor.unknown(login[:64] or "（空欄）")
         write_facts(
             session, anonymous, [Fact(AuditAction.SIGN_IN_FAILED, "app_users", user_id, login, detail=why)]
         )

@@ -99,7 +99,7 @@ def entry_row(actor: Actor, fact: Fact, at: object) -> dict[str, Any]:
         "at": at,
         "actor_login": actor.login,
         "actor_name": actor.display_name,
-        "actor_role": actor.role.value,
+        "actor_role": "" if actor.is_unknown else actor.role.value,
         "action": fact.action.value,
         "entity": fact.entity,
         "entity_id": fact.entity_id,

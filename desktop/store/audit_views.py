@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +31,21 @@ HEADERS = (
     "変更後",
     "内容",
 )
-# Times are stored in UTC; the office reads Japan time. Japan has no daylight saving.
-JST = timedelta(hours=9)
+
+
+def local_time(utc: datetime) -> datetime:
+    """A stored (naive UTC) time as this PC's clock shows it: Japan time in an office."""
+    return utc.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+
+def _utc(day: date) -> datetime:
+    """The stored time at which `day` begins on this PC's clock."""
+    return datetime(day.year, day.month, day.day).astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
 class AuditFilter:
-    since: date | None = None  # Japan dates, both ends included
+    since: date | None = None  # dates on this PC's clock, both ends included
     until: date | None = None
     actor_login: str | None = None
     action: AuditAction | None = None
@@ -48,7 +56,7 @@ class AuditFilter:
 @dataclass(frozen=True)
 class AuditRow:
     id: int
-    at: datetime  # Japan time
+    at: datetime  # this PC's clock
     actor_login: str
     actor_name: str
     actor_role: str
@@ -89,10 +97,6 @@ def _require_admin(db: Database) -> None:
         raise PermissionDeniedError(ADMIN_ONLY)
 
 
-def _utc(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day) - JST
-
-
 def _query(conditions: AuditFilter) -> Select[Any]:
     query = select(AuditEntry)
     if conditions.since is not None:
@@ -122,7 +126,7 @@ def _query(conditions: AuditFilter) -> Select[Any]:
 def _row(entry: AuditEntry) -> AuditRow:
     return AuditRow(
         entry.id,
-        entry.at + JST,
+        local_time(entry.at),
         entry.actor_login,
         entry.actor_name,
         entry.actor_role,
@@ -166,7 +170,9 @@ def export_audit(db: Database, conditions: AuditFilter, out: Path) -> int:
     from desktop.exchange.tabular import write_csv, write_xlsx
 
     _require_admin(db)
-    with recorded_output(db, AuditAction.EXPORT, "監査ログ", target=str(out)):
+    from desktop.store.import_common import file_errors
+
+    with recorded_output(db, AuditAction.EXPORT, "監査ログ", target=str(out)), file_errors():
         if out.suffix.lower() == ".csv":
             count = write_csv(out, HEADERS, _stream(db, conditions), encoding="utf-8-sig")
         else:

@@ -171,3 +171,7 @@ def seed_demo_office(db: Database, today: date | None = None) -> None:
     seed_demo_diagnoses(db, fiscal_year=year, today=today)
     seed_demo_plans(db, year, today)
     seed_demo_grants(db, today)
+    # A demo opens straight onto its data: the sign-in choice is for a real office's first run.
+    from desktop.store.account_service import AccountService
+
+    AccountService(db).choose_single_user()

@@ -214,7 +214,7 @@ class Startup:
 
     def open_database(self) -> None:
         try:
-            opened = open_locked(self.args.db, self.args.demo)
+            opened = open_locked(self.target(), self.args.demo)
         except DatabaseOpenError as exc:
             self.refuse(exc.message, EXIT_BAD_INPUT)
             return
@@ -225,6 +225,8 @@ class Startup:
             return
         self.db, self.demo_folder, self.lock = opened.db, opened.demo_folder, opened.lock
         report = opened.report
+        if not self.sign_in(self.db):
+            return
         self.window.attach_database(self.db)
         if self.db.sqlite_path is not None and not self.args.demo and not opened.locked_elsewhere:
             self.window.restore_handler = self.restore_backup
@@ -244,6 +246,32 @@ class Startup:
                 self.show_network_warning(location, path)
         if self.args.quit_after_show:
             QTimer.singleShot(0, self.quit_when_ready)
+
+    def target(self) -> str | None:
+        """--db, else the shared database this PC saved in 設定, else this PC's own file."""
+        if self.args.db or self.args.demo:
+            return self.args.db  # type: ignore[no-any-return]
+        from desktop.store.connection_setting import saved_target
+
+        return saved_target()
+
+    def sign_in(self, db: Database) -> bool:
+        """Ask who is using the window (or, the first time, how the office works); False: they left."""
+        from desktop.domain.accounts import AuthMode
+        from desktop.store.account_service import auth_mode, sign_in_as
+        from desktop.ui.sign_in_dialog import authenticate
+
+        if self.args.quit_after_show:  # bench/ and tests: nobody is there to type
+            if auth_mode(db) is AuthMode.SIGN_IN:
+                self.refuse("このデータベースはサインインが必要です。", EXIT_BAD_INPUT)
+                return False
+            return True
+        actor = authenticate(db, self.window)
+        if actor is None:
+            self.app.exit(0)
+            return False
+        sign_in_as(db, actor)
+        return True
 
     def show_read_only(self, holder: LockHolder | None) -> None:
         label = self._status_badge("readOnlyLabel", self.window.tr("読み取り専用"), "#9a3412")

@@ -27,6 +27,7 @@ from desktop import APP_NAME, __version__
 from desktop.ui.forms import child, load_form
 from desktop.ui.pages.catalog import PAGES, PageSpec
 from desktop.ui.pages.placeholder import PlaceholderPage
+from desktop.ui.role_limits import limit_page
 
 if TYPE_CHECKING:
     from desktop.store.database import Database
@@ -72,6 +73,9 @@ class MainWindow(QMainWindow):
         self.database_label = QLabel(self.tr("データベースを開いています…"))
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.database_label)
+        self.user_label = QLabel("")
+        self.user_label.setObjectName("userLabel")
+        self.statusBar().addPermanentWidget(self.user_label)
         self.show_page("home")
 
     def _show_row(self, row: int) -> None:
@@ -111,6 +115,7 @@ class MainWindow(QMainWindow):
         restore_requested = getattr(page, "restore_requested", None)
         if restore_requested is not None:
             restore_requested.connect(self.restore_backup)
+        limit_page(page, spec.key, db.actor.role, db.read_only)
         return page
 
     def restore_backup(self, source: Path) -> None:
@@ -139,6 +144,7 @@ class MainWindow(QMainWindow):
 
         roster = RosterPage(RosterService(db), self, db=db)
         roster.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MESSAGE_MS))
+        limit_page(roster, "roster", db.actor.role, db.read_only)
         return roster
 
     def attach_database(self, db: Database) -> None:
@@ -153,6 +159,7 @@ class MainWindow(QMainWindow):
         self.database_label.setText(
             self.tr("データベース: {name}（{kind}）").format(name=db.display_name, kind=kind)
         )
+        self.user_label.setText(self.tr("利用者: {who}").format(who=db.actor.describe()))
 
     def _replace_page(self, key: str, page: QWidget) -> None:
         position = [spec.key for spec in PAGES].index(key)

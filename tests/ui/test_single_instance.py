@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop import APP_NAME
 from desktop.domain.roster import LearnerDraft, LearnerKind, LearnerStatus
+from desktop.store.account_service import AccountService
 from desktop.store.database import ReadOnlyDatabaseError, open_database
 from desktop.store.errors import DatabaseOpenError
 from desktop.store.instance_lock import AlreadyOpenError, acquire_instance_lock, read_holder
@@ -45,6 +46,7 @@ def database(tmp_path: Path) -> Path:
     prepare_database(db)
     factory = RosterFactory(db)
     factory.learner(factory.organization())
+    AccountService(db).choose_single_user()  # no first-run question: these tests are about the lock
     db.dispose()
     return path
 

@@ -10,10 +10,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
+from desktop.domain.accounts import AuthMode
+from desktop.store.account_service import AccountService, auth_mode
 from desktop.store.backup import backups_dir
 from desktop.ui.forms import child, load_form
 from desktop.ui.progress_task import run_with_progress
@@ -51,6 +62,23 @@ class SettingsPage(QWidget):
                 f"保存先: {backups_dir()}"
             )
             self.restore_button.setEnabled(not db.read_only)
+        self._accounts = AccountService(db)
+        self.accounts_label = child(form, QLabel, "accountsLabel")
+        self.users_button = child(form, QPushButton, "usersButton")
+        self.mode_button = child(form, QPushButton, "modeButton")
+        self.password_button = child(form, QPushButton, "passwordButton")
+        self.audit_button = child(form, QPushButton, "auditButton")
+        self.users_button.clicked.connect(self.manage_users)
+        self.mode_button.clicked.connect(self.switch_mode)
+        self.password_button.clicked.connect(self.change_password)
+        self.audit_button.clicked.connect(self.show_audit)
+        self.url_edit = child(form, QLineEdit, "urlEdit")
+        self.connection_state = child(form, QLabel, "connectionStateLabel")
+        child(form, QPushButton, "testButton").clicked.connect(self.test_connection)
+        child(form, QPushButton, "saveUrlButton").clicked.connect(self.save_connection)
+        child(form, QPushButton, "clearUrlButton").clicked.connect(self.clear_connection)
+        self.show_accounts()
+        self.show_connection()
 
     @classmethod
     def for_database(cls, db: Database, parent: QWidget) -> SettingsPage:
@@ -100,3 +128,116 @@ class SettingsPage(QWidget):
         folder = backups_dir()
         folder.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    # -- sign-in and users ------------------------------------------------------------------
+
+    def show_accounts(self) -> None:
+        actor = self._db.actor
+        mode = auth_mode(self._db)
+        signing_in = mode is AuthMode.SIGN_IN
+        how = (mode or AuthMode.SINGLE_USER).label
+        self.accounts_label.setText(
+            f"使い方: {how}\n今の利用者: {actor.describe()}\n"
+            "管理者は設定・利用者・ルールファイルを、担当者は入力と編集を、閲覧者は表示と印刷・出力だけを行えます。"
+            "個人情報の変更と、個人情報を含む印刷・出力は、すべて監査ログに残ります。"
+        )
+        admin = actor.role.can_administer and not self._db.read_only
+        self.users_button.setEnabled(admin)
+        self.mode_button.setEnabled(admin)
+        self.mode_button.setText("サインインをやめる(&S)…" if signing_in else "サインインを使う(&S)…")
+        self.password_button.setEnabled(actor.user_id is not None and not self._db.read_only)
+        self.audit_button.setEnabled(actor.role.can_administer)
+
+    def manage_users(self) -> None:
+        from desktop.ui.users_dialog import UsersDialog
+
+        UsersDialog(self._accounts, self).exec()
+        self.show_accounts()
+
+    def switch_mode(self) -> None:
+        from desktop.store.errors import UserFacingError
+
+        signing_in = auth_mode(self._db) is AuthMode.SIGN_IN
+        title = "サインインと利用者"
+        try:
+            if signing_in:
+                answer = QMessageBox.question(
+                    self,
+                    title,
+                    "サインインをやめて、誰でもこのPCのログイン名で使えるようにしますか？\n"
+                    "登録した利用者は残ります（あとで、またサインインを使えます）。",
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                self._accounts.set_mode(AuthMode.SINGLE_USER)
+            elif not self._accounts.has_users():
+                if not self._first_admin():
+                    return
+            else:
+                self._accounts.set_mode(AuthMode.SIGN_IN)
+        except UserFacingError as exc:
+            QMessageBox.warning(self, title, exc.message)
+            return
+        QMessageBox.information(self, title, "次に起動したときから、この使い方になります。")
+        self.show_accounts()
+
+    def _first_admin(self) -> bool:
+        from desktop.ui.sign_in_dialog import FirstRunDialog
+
+        dialog = FirstRunDialog(self._accounts, self)
+        dialog.signin.setChecked(True)
+        dialog.single.setEnabled(False)
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def change_password(self) -> None:
+        from desktop.ui.users_dialog import change_own_password
+
+        if change_own_password(self._accounts, self):
+            QMessageBox.information(self, "パスワードの変更", "パスワードを変更しました。")
+
+    def show_audit(self) -> None:
+        from desktop.ui.audit_dialog import AuditDialog
+
+        AuditDialog(self._db, self).exec()
+
+    # -- the shared database ----------------------------------------------------------------
+
+    def show_connection(self) -> None:
+        from desktop.store.connection_setting import saved_target
+
+        saved = saved_target()
+        self.url_edit.setText(saved or "")
+        where = "保存した PostgreSQL" if saved else "このPCの SQLite ファイル"
+        self.connection_state.setText(f"次の起動で開くもの: {where}")
+
+    def test_connection(self) -> None:
+        from desktop.store.connection_setting import try_connection
+        from desktop.store.errors import UserFacingError
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            version = try_connection(self.url_edit.text())
+        except UserFacingError as exc:
+            self.connection_state.setText(exc.message)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.connection_state.setText(f"接続できました（PostgreSQL {version}）。")
+
+    def save_connection(self) -> None:
+        from desktop.store.connection_setting import save_target
+        from desktop.store.errors import UserFacingError
+
+        try:
+            save_target(self.url_edit.text())
+        except UserFacingError as exc:
+            self.connection_state.setText(exc.message)
+            return
+        self.show_connection()
+        self.connection_state.setText(self.connection_state.text() + "（保存しました。次の起動から使います）")
+
+    def clear_connection(self) -> None:
+        from desktop.store.connection_setting import save_target
+
+        save_target(None)
+        self.show_connection()
