@@ -120,6 +120,7 @@ FIELD_LABELS = {
         "diagnosis_id": "診断",
         "status_by": "状態の変更者",
         "status_at": "状態の変更日時",
+        "lines": "講座と受講月",
     },
     "grant_plans": {
         "organization_id": "事業所",

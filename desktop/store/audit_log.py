@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -207,6 +207,49 @@ def flushed_facts(session: Session) -> list[Fact]:
         entity = type(obj).__tablename__
         facts.append(Fact(AuditAction.DELETE, entity, obj.id, _label(obj, names)))
     return facts
+
+
+def local_time(utc: datetime) -> datetime:
+    """A stored (naive UTC) time as this PC's clock shows it: Japan time in an office."""
+    return utc.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class LastSave:
+    who: str
+    at: datetime  # stored UTC
+    changes: list[tuple[str, str | None, str | None]]  # (field, old, new)
+
+
+def last_save(session: Session, entity: str, entity_id: int) -> LastSave | None:
+    """The fields the newest save of one row changed, from the log: what a stale editor missed."""
+    table = table_of(AuditEntry)
+    newest = session.execute(
+        select(table.c.at, table.c.actor_login, table.c.actor_name)
+        .where(
+            table.c.entity == entity,
+            table.c.entity_id == entity_id,
+            table.c.action == AuditAction.UPDATE.value,
+        )
+        .order_by(table.c.id.desc())
+        .limit(1)
+    ).first()
+    if newest is None:
+        return None
+    rows = session.execute(
+        select(table.c.field, table.c.old_value, table.c.new_value)
+        .where(
+            table.c.entity == entity,
+            table.c.entity_id == entity_id,
+            table.c.action == AuditAction.UPDATE.value,
+            # One save writes its facts within moments of each other (the flush, then the service's own).
+            table.c.at >= newest.at - timedelta(seconds=2),
+            table.c.actor_login == newest.actor_login,
+        )
+        .order_by(table.c.id)
+    )
+    who = newest.actor_name or newest.actor_login
+    return LastSave(who, newest.at, [(row.field, row.old_value, row.new_value) for row in rows])
 
 
 def install_audit(db: Database) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 
 from desktop.domain.audit import AuditAction, action_label, entity_label, field_label
-from desktop.store.audit_log import recorded_output
+from desktop.store.audit_log import local_time, recorded_output
 from desktop.store.database import Database
 from desktop.store.errors import PermissionDeniedError
 from desktop.store.models import AuditEntry
@@ -31,11 +31,6 @@ HEADERS = (
     "変更後",
     "内容",
 )
-
-
-def local_time(utc: datetime) -> datetime:
-    """A stored (naive UTC) time as this PC's clock shows it: Japan time in an office."""
-    return utc.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
 
 
 def _utc(day: date) -> datetime:

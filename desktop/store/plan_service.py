@@ -16,15 +16,17 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.audit import AuditAction, field_label
 from desktop.domain.catalog import CatalogCourse
 from desktop.domain.diagnosis import CategoryScore
 from desktop.domain.framework import Framework
 from desktop.domain.plan import PlanStatus, can_move, fiscal_year_bounds
 from desktop.domain.plan_proposal import Proposal, Reason, add_months, first_of_month, hours_text, propose
+from desktop.store.audit_log import Fact, last_save, local_time, write_facts
 from desktop.store.catalog_service import CatalogService
 from desktop.store.database import Database
 from desktop.store.diagnosis_service import LearnerRef, learner_refs_in, role_by_id
-from desktop.store.errors import NotFoundError, StaleEditError, UserFacingError
+from desktop.store.errors import FieldChange, NotFoundError, StaleEditError, UserFacingError
 from desktop.store.framework_service import FrameworkService
 from desktop.store.import_common import current_user
 from desktop.store.models import (
@@ -38,6 +40,7 @@ from desktop.store.models import (
     TrainingStatus,
     utcnow,
 )
+from desktop.store.stale import shown, stale_error
 
 
 class PlanError(UserFacingError):
@@ -338,7 +341,18 @@ class PlanService:
             missing = [c for c in codes if c not in courses]
             if missing:
                 raise PlanError(f"講座「{missing[0]}」が見つかりません。")
-            for line in session.scalars(select(PlanLine).where(PlanLine.plan_id == plan_id)):
+            old_lines = list(
+                session.scalars(
+                    select(PlanLine).where(PlanLine.plan_id == plan_id).order_by(PlanLine.position)
+                )
+            )
+            titles = {c.id: c.title for c in courses.values()}
+            for course_id, title in session.execute(
+                select(Course.id, Course.title).where(Course.id.in_([x.course_id for x in old_lines]))
+            ):
+                titles[course_id] = title
+            before = _lines_text([(titles[x.course_id], x.month) for x in old_lines])
+            for line in old_lines:
                 session.delete(line)
             for position, (code, month, reason, why) in enumerate(lines):
                 course = courses[code]
@@ -354,8 +368,22 @@ class PlanService:
                     )
                 )
             plan.goal, plan.mentor = goal.strip(), mentor.strip()
+            # A save that changes only the lines must still move the plan's version,
+            # or a second editor's save would overwrite them unnoticed.
+            plan.updated_at = utcnow()
+            after = _lines_text(
+                [(courses[code].title, first_of_month(month)) for code, month, _r, _w in lines]
+            )
+            if after != before:
+                label = f"{plan.fiscal_year}年度 第{plan.revision}版"
+                fact = Fact(AuditAction.UPDATE, "learning_plans", plan.id, label, "lines", before, after)
+                write_facts(session, self._db.actor, [fact])
             session.flush()
             return plan.version
+
+
+def _lines_text(lines: Sequence[tuple[str, date]]) -> str:
+    return "、".join(f"{title}（{month:%Y/%m}）" for title, month in lines) or "（なし）"
 
 
 def _scores(framework: Framework, role_id: str, levels: dict[str, float]) -> list[CategoryScore]:
@@ -414,7 +442,16 @@ def _plan(session: Session, plan_id: int, expected_version: int) -> LearningPlan
     if plan is None:
         raise NotFoundError("学習計画が見つかりません。削除された可能性があります。")
     if plan.version != expected_version:
-        raise StaleEditError(
-            "この学習計画は、開いた後に他の人（または他の画面）が変更しました。開き直してください。"
-        )
+        raise _stale(session, plan)
     return plan
+
+
+def _stale(session: Session, plan: LearningPlan) -> StaleEditError:
+    """Refused: the plan was saved after it was opened; the newest save's changes, from the audit log."""
+    saved = last_save(session, "learning_plans", plan.id)
+    changes = [
+        FieldChange(field_label("learning_plans", field), shown(old), shown(new))
+        for field, old, new in (saved.changes if saved else [])
+    ]
+    by = f"（{saved.who}、{local_time(saved.at):%m/%d %H:%M}）" if saved is not None else ""
+    return stale_error("この学習計画", changes, "開き直してから、もう一度操作してください。", by)

@@ -29,6 +29,7 @@ from desktop.store.models import (
     TrainingStatus,
 )
 from desktop.store.roster_service import department_paths
+from desktop.store.stale import compared, stale_error
 
 STATUS_LABELS = {
     TrainingStatus.ENROLLED: "登録のみ",
@@ -54,6 +55,20 @@ def records_in_fiscal_year(year: int) -> list[Any]:
     """WHERE conditions for the training records of a 年度 (by record_activity_on)."""
     first, last = fiscal_year_bounds(year)
     return [record_activity_on() >= first, record_activity_on() <= last]
+
+
+# What the stale-save message compares, as the 受講記録 table labels it.
+_COMPARED = {
+    "learner_name": "受講者",
+    "course_title": "講座",
+    "status": "状況",
+    "hours": "時間",
+    "minutes": "視聴分数",
+    "progress_percent": "進捗率",
+    "completed_on": "修了日",
+    "activity_on": "日付",
+    "notes": "備考",
+}
 
 
 class RecordRow(NamedTuple):
@@ -175,14 +190,19 @@ class RecordsService:
                 "この受講記録は、他の画面または他のPCで削除されました。一覧を更新（F5）してください。"
             )
         if record.version != original.version:
-            raise self._stale(original)
+            raise self._stale(original, session)
         return record
 
-    @staticmethod
-    def _stale(original: RecordRow) -> StaleEditError:
-        return StaleEditError(
-            f"{original.learner_name} さんの「{original.course_title}」の記録は、編集中に他の画面または他のPCで"
-            "更新されました。上書きを防ぐため、保存しませんでした。一覧を更新（F5）してからやり直してください。"
+    def _stale(self, original: RecordRow, session: Session | None = None) -> StaleEditError:
+        if session is None:
+            with self._db.transaction() as fresh:
+                return self._stale(original, fresh)
+        rows = self._rows(session, record_id=original.id)
+        changes = compared(original, rows[0], _COMPARED) if rows else []
+        return stale_error(
+            f"{original.learner_name} さんの「{original.course_title}」の記録",
+            changes,
+            "一覧を更新（F5）してから、もう一度編集してください。",
         )
 
     @staticmethod

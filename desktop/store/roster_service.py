@@ -26,7 +26,6 @@ from desktop.store.database import Database
 from desktop.store.errors import (
     ConflictError,
     DuplicateNumberError,
-    FieldChange,
     HasRecordsError,
     NotFoundError,
     StaleEditError,
@@ -34,6 +33,7 @@ from desktop.store.errors import (
     ValidationFailed,
 )
 from desktop.store.models import Department, Learner, Organization, TrainingRecord
+from desktop.store.stale import compared, stale_error
 
 DEPARTMENT_SEPARATOR = "／"
 
@@ -116,13 +116,6 @@ _COMPARED_FIELDS = (
     "notes",
 )
 _LABEL_OF = {**FIELD_LABELS, "organization_name": "団体", "department_name": "所属"}
-
-
-def _shown(value: object) -> str:
-    label = getattr(value, "label", None)
-    if isinstance(label, str):
-        return label
-    return "（空欄）" if value in (None, "") else str(value)
 
 
 def department_paths(departments: Iterable[Department]) -> dict[int, str]:
@@ -281,20 +274,11 @@ class RosterService:
                 current = self._record(fresh, original.id)
         else:
             current = self._record(session, original.id)
-        changes = [
-            FieldChange(_LABEL_OF[name], _shown(getattr(original, name)), _shown(getattr(current, name)))
-            for name in _COMPARED_FIELDS
-            if getattr(original, name) != getattr(current, name)
-        ]
-        listed = (
-            "\n".join(f"・{c.label}: {c.mine} → {c.theirs}" for c in changes)
-            or "・（内容は同じで、保存だけされました）"
-        )
-        return StaleEditError(
-            f"{original.name} さんの情報は、編集中に他の画面または他のPCで更新されました。"
-            f"上書きを防ぐため、保存しませんでした。\n\n相手の変更:\n{listed}\n\n"
-            "最新の内容を読み込み直してから、もう一度編集してください。",
+        changes = compared(original, current, {name: _LABEL_OF[name] for name in _COMPARED_FIELDS})
+        return stale_error(
+            f"{original.name} さんの情報",
             changes,
+            "最新の内容を読み込み直してから、もう一度編集してください。",
         )
 
     def _placement(self, session: Session, clean: CleanLearner) -> tuple[int, int | None]:

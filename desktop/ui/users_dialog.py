@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.accounts import MIN_PASSWORD_LENGTH, Role
 from desktop.store.account_service import AccountService, UserInfo
-from desktop.store.audit_views import local_time
+from desktop.store.audit_log import local_time
 from desktop.store.errors import StaleEditError, UserFacingError, ValidationFailed
 from desktop.ui.field_marks import FieldMarks
 from desktop.ui.rows_model import Column, RowsModel

@@ -205,7 +205,8 @@ def test_a_stale_editor_is_refused_and_offers_a_reload(
     editor.goal.setText("この画面の変更")
     editor.goal.textEdited.emit("この画面の変更")
     assert not editor.save()
-    assert "他の人" in asked.texts[0] and "読み込み直しますか" in asked.texts[0]
+    assert "相手の変更" in asked.texts[0] and "目標: （空欄） → 別の画面で変更" in asked.texts[0]
+    assert "読み込み直しますか" in asked.texts[0]
     assert editor.goal.text() == "別の画面で変更" and plan_detail(db, draft.plan_id).goal == "別の画面で変更"
 
 
