@@ -91,6 +91,13 @@ BATCH_INSERT = (
     " unchanged_count, retired_count, skipped_count, unmatched_count, user_name, version, created_at,"
     " updated_at) VALUES ('roster', ?, '', 0, 0, 0, 0, 0, 0, 0, 'floor', 1, ?, ?)"
 )
+# Each learner an import adds is in the audit log (who, when, which learner): the
+# floor writes the same rows, and the one for the batch.
+AUDIT_INSERT = (
+    "INSERT INTO audit_log (at, actor_login, actor_name, actor_role, action, entity, entity_id,"
+    " entity_label, field, old_value, new_value, detail) VALUES (?, 'floor', 'floor', 'admin', ?, ?,"
+    " NULL, ?, NULL, NULL, NULL, ?)"
+)
 ORGANIZATION_INSERT = (
     "INSERT INTO organizations (name, kind, version, created_at, updated_at)"
     " VALUES (?, 'municipality', 1, ?, ?)"
@@ -358,6 +365,16 @@ def _connect(db_path: Path) -> sqlite3.Connection:
     return connection
 
 
+def _write_learners(
+    connection: sqlite3.Connection, chunk: list[tuple[Any, ...]], now: str, batch_id: Any
+) -> None:
+    connection.executemany(LEARNER_INSERT, chunk)
+    detail = f"取込番号 {batch_id}"
+    connection.executemany(
+        AUDIT_INSERT, [(now, "create", "learners", f"{row[1]} {row[3]}", detail) for row in chunk]
+    )
+
+
 def floor_roster(db_path: Path, csv_path: Path) -> Callable[[], dict[str, Any]]:
     def run() -> dict[str, Any]:
         connection = _connect(db_path)
@@ -404,11 +421,14 @@ def floor_roster(db_path: Path, csv_path: Path) -> Callable[[], dict[str, Any]]:
                     )
                 )
                 if len(chunk) >= CHUNK:
-                    connection.executemany(LEARNER_INSERT, chunk)
+                    _write_learners(connection, chunk, now, batch_id)
                     created += len(chunk)
                     chunk.clear()
-        connection.executemany(LEARNER_INSERT, chunk)
+        _write_learners(connection, chunk, now, batch_id)
         created += len(chunk)
+        connection.execute(
+            AUDIT_INSERT, (now, "import", "roster", "名簿取込", f"{csv_path.name}: 追加 {created}件")
+        )
         connection.execute("COMMIT")
         connection.close()
         return {"created": created}
