@@ -28,6 +28,7 @@ from desktop.store.database import Database
 from desktop.store.errors import UserFacingError
 from desktop.store.import_common import ImportRejected, LineProblem, file_errors
 from desktop.store.models import Course, StoredCatalog
+from desktop.store.write_guard import storing_bundled_data
 
 DEFAULT_CATALOG_FILE = "default_catalog.json"
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
@@ -187,7 +188,9 @@ class CatalogService:
             if _bundled_data().get("framework") != framework.code:
                 return None
             catalog = _checked(_bundled_data(), DEFAULT_CATALOG_FILE, framework)
-            self._save_in(session, catalog, None)
+            with storing_bundled_data():
+                self._save_in(session, catalog, None)
+                session.flush()
             return catalog
         cached = self._cache.get(framework.code)
         if cached is None or cached[0] != row.content_sha256:

@@ -25,6 +25,7 @@ from desktop.store.database import Database
 from desktop.store.errors import UserFacingError
 from desktop.store.models import Diagnosis, SkillFramework
 from desktop.store.settings import FRAMEWORK_IN_USE, read_setting, write_setting
+from desktop.store.write_guard import storing_bundled_data
 
 DEFAULT_FRAMEWORK_FILE = "municipal_dx.json"
 
@@ -166,7 +167,9 @@ class FrameworkService:
             code = self._in_use_code(session)
             bundled = bundled_framework()
             if code == bundled.code and self._newest(session, code) is None:
-                self._save(session, bundled, None)
+                with storing_bundled_data():
+                    self._save(session, bundled, None)
+                    session.flush()
         row = self._newest(session, code)
         if row is None:
             raise UserFacingError(f"診断フレームワーク「{code}」が登録されていません。")

@@ -62,8 +62,10 @@ def preview_sheets(parent: QWidget, service: GrantService, view: GrantPlanView) 
 
     def done(_result: object) -> None:
         from desktop.ui.pdf_preview import show_pdf
+        from desktop.ui.plan_printing_ui import output_recorder
 
-        show_pdf(parent, path, f"記入シートのプレビュー（{view.title}）")
+        recorder = output_recorder(service.db, f"助成金の記入シート {view.title}", len(view.trainees))
+        show_pdf(parent, path, f"記入シートのプレビュー（{view.title}）", recorder)
 
     run_with_progress(
         parent, "記入シートを作成しています…", 1, _write_pdf(service, view.id, path), done, heading=HEADING

@@ -9,7 +9,7 @@ the old one (Windows refuses to replace a file another handle holds open).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import shiboken6
@@ -304,9 +304,17 @@ def _warn(parent: QWidget | None, title: str, text: str) -> None:
 class PdfPreviewDialog(QDialog):
     """Every page of a PDF, scrolled through, fitted to the width; print, open elsewhere, close."""
 
-    def __init__(self, path: Path, parent: QWidget | None = None, title: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        parent: QWidget | None = None,
+        title: str | None = None,
+        on_output: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.path = Path(path)
+        # Told "印刷" or "既定のアプリで開く" once the pages have left the app (the audit log).
+        self.on_output = on_output
         self.document: QPdfDocument | None = None
         self.load_error: str | None = None
         self._printer: QPrinter | None = None
@@ -518,10 +526,16 @@ class PdfPreviewDialog(QDialog):
         if self._printer is None:  # kept, so a second print starts from the printer chosen first
             self._printer = new_printer()
             self._printer.setDocName(self.path.name)
-        return ask_and_print(self, self.document, self._printer, current_page=self.current_page())
+        printed = ask_and_print(self, self.document, self._printer, current_page=self.current_page())
+        if printed and self.on_output is not None:
+            self.on_output("印刷")
+        return printed
 
     def open_in_system_viewer(self) -> bool:
-        return open_in_system_viewer(self, self.path)
+        opened = open_in_system_viewer(self, self.path)
+        if opened and self.on_output is not None:
+            self.on_output("既定のアプリで開く")
+        return opened
 
     def _fit_to_screen(self) -> None:
         screen = self.screen() or QGuiApplication.primaryScreen()
@@ -536,7 +550,9 @@ class PdfPreviewDialog(QDialog):
 _open_previews: list[PdfPreviewDialog] = []
 
 
-def show_pdf(parent: QWidget, path: Path, title: str | None = None) -> None:
+def show_pdf(
+    parent: QWidget, path: Path, title: str | None = None, on_output: Callable[[str], None] | None = None
+) -> None:
     """Show a PDF in a non-modal preview window that stays open while the clerk works on.
 
     A second call for the same file re-reads it and brings its window to the
@@ -554,7 +570,7 @@ def show_pdf(parent: QWidget, path: Path, title: str | None = None) -> None:
             existing.raise_()
             existing.activateWindow()
             return
-    dialog = PdfPreviewDialog(path, parent, title)
+    dialog = PdfPreviewDialog(path, parent, title, on_output)
     if dialog.load_error is not None:
         message = dialog.load_error
         dialog.deleteLater()

@@ -7,7 +7,7 @@ dialog with 中止; a cancelled run leaves no file behind.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.domain.audit import AuditAction
-from desktop.store.audit_log import recorded_output
+from desktop.store.audit_log import Fact, record, recorded_output
 from desktop.ui.progress_task import run_with_progress
 
 if TYPE_CHECKING:
@@ -23,6 +23,15 @@ if TYPE_CHECKING:
 
 HEADING = "学習計画書"
 _previews: list[tempfile.TemporaryDirectory[str]] = []  # removed when the app exits
+
+
+def output_recorder(db: Database, what: str, people: int) -> Callable[[str], None]:
+    """For a preview window: its print (or handing the file to another app) goes in the audit log."""
+
+    def record_output(how: str) -> None:
+        record(db, Fact(AuditAction.PRINT, "file", None, what, detail=f"{people:,}人分　プレビューから{how}"))
+
+    return record_output
 
 
 def preview_plans(parent: QWidget, db: Database, plan_ids: Sequence[int]) -> None:
@@ -42,7 +51,9 @@ def preview_plans(parent: QWidget, db: Database, plan_ids: Sequence[int]) -> Non
     def done(_result: object) -> None:
         from desktop.ui.pdf_preview import show_pdf
 
-        show_pdf(parent, path, f"学習計画書のプレビュー（{len(ids)}名）")
+        show_pdf(
+            parent, path, f"学習計画書のプレビュー（{len(ids)}名）", output_recorder(db, HEADING, len(ids))
+        )
 
     run_with_progress(parent, "学習計画書を作成しています…", len(ids), work, done, heading=HEADING)
 

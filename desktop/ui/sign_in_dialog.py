@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,14 +22,8 @@ from desktop.domain.accounts import MAX_FAILED_ATTEMPTS, MIN_PASSWORD_LENGTH, Ac
 from desktop.store.account_service import AccountService, auth_mode
 from desktop.store.database import Database, os_actor
 from desktop.store.errors import SignInError, UserFacingError
+from desktop.ui.dialog_parts import answer_buttons, password_field
 from desktop.ui.field_marks import FieldMarks
-
-
-def _password_field() -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setMaxLength(128)
-    return field
 
 
 class SignInDialog(QDialog):
@@ -51,8 +44,7 @@ class SignInDialog(QDialog):
         self.login = QLineEdit()
         self.login.setObjectName("loginEdit")
         self.login.setMaxLength(32)
-        self.password = _password_field()
-        self.password.setObjectName("passwordEdit")
+        self.password = password_field("passwordEdit")
         form.addRow("ログイン名(&L)", self.login)
         form.addRow("パスワード(&P)", self.password)
         layout.addLayout(form)
@@ -61,13 +53,7 @@ class SignInDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #c62828;")
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("サインイン")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("終了")
-        buttons.accepted.connect(self.try_sign_in)
-        buttons.rejected.connect(self.reject)
+        buttons = answer_buttons(self, "サインイン", "終了", self.try_sign_in)
         layout.addWidget(buttons)
         self.login.setFocus()
 
@@ -123,11 +109,8 @@ class FirstRunDialog(QDialog):
         self.display_name = QLineEdit()
         self.display_name.setObjectName("displayNameEdit")
         self.display_name.setPlaceholderText("例: 総務課　山田")
-        self.password = _password_field()
-        self.password.setObjectName("passwordEdit")
-        self.password.setPlaceholderText(f"{MIN_PASSWORD_LENGTH}文字以上")
-        self.confirm = _password_field()
-        self.confirm.setObjectName("confirmEdit")
+        self.password = password_field("passwordEdit", f"{MIN_PASSWORD_LENGTH}文字以上")
+        self.confirm = password_field("confirmEdit")
         form.addRow(QLabel("最初の管理者を登録します。"))
         form.addRow("ログイン名(&L)", self.login)
         form.addRow("表示名(&N)", self.display_name)
@@ -148,13 +131,7 @@ class FirstRunDialog(QDialog):
             },
         )
         self.single.toggled.connect(lambda single: self.admin_box.setEnabled(not single))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("始める")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("終了")
-        buttons.accepted.connect(self.start)
-        buttons.rejected.connect(self.reject)
+        buttons = answer_buttons(self, "始める", "終了", self.start)
         layout.addWidget(buttons)
         self.login.setFocus()
 

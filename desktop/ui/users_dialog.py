@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,10 +24,12 @@ from desktop.domain.accounts import MIN_PASSWORD_LENGTH, Role
 from desktop.store.account_service import AccountService, UserInfo
 from desktop.store.audit_log import local_time
 from desktop.store.errors import StaleEditError, UserFacingError, ValidationFailed
+from desktop.ui.dialog_parts import answer_buttons, password_field
 from desktop.ui.field_marks import FieldMarks
 from desktop.ui.rows_model import Column, RowsModel
 
 TITLE = "利用者の管理"
+NEW_PASSWORD_HINT = f"{MIN_PASSWORD_LENGTH}文字以上"
 
 
 class UsersModel(RowsModel[UserInfo]):
@@ -42,14 +43,6 @@ class UsersModel(RowsModel[UserInfo]):
             lambda u: f"{local_time(u.last_sign_in_at):%Y/%m/%d %H:%M}" if u.last_sign_in_at else "",
         ),
     )
-
-
-def _password() -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setMaxLength(128)
-    field.setPlaceholderText(f"{MIN_PASSWORD_LENGTH}文字以上")
-    return field
 
 
 def _role_combo() -> QComboBox:
@@ -79,8 +72,7 @@ class UserEditDialog(QDialog):
         self.role.setCurrentIndex(list(Role).index(user.role if user else Role.STAFF))
         self.active = QCheckBox("サインインできる")
         self.active.setChecked(user.active if user else True)
-        self.password = _password()
-        self.password.setObjectName("passwordEdit")
+        self.password = password_field("passwordEdit", NEW_PASSWORD_HINT)
         form.addRow("ログイン名(&L)", self.login)
         form.addRow("表示名(&N)", self.display_name)
         form.addRow("権限(&R)", self.role)
@@ -104,13 +96,7 @@ class UserEditDialog(QDialog):
                 "role": self.role,
             },
         )
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("キャンセル")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = answer_buttons(self, "保存", "キャンセル", self.save)
         layout.addWidget(buttons)
 
     def save(self) -> None:
@@ -144,13 +130,9 @@ class PasswordDialog(QDialog):
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.current = _password()
-        self.current.setObjectName("currentEdit")
-        self.current.setPlaceholderText("")
-        self.new = _password()
-        self.new.setObjectName("newEdit")
-        self.confirm = _password()
-        self.confirm.setObjectName("confirmEdit")
+        self.current = password_field("currentEdit")
+        self.new = password_field("newEdit", NEW_PASSWORD_HINT)
+        self.confirm = password_field("confirmEdit")
         if ask_current:
             form.addRow("今のパスワード", self.current)
         form.addRow("新しいパスワード", self.new)
@@ -162,13 +144,7 @@ class PasswordDialog(QDialog):
         self.marks = FieldMarks(
             self.message, {"current": self.current, "password": self.new, "confirm": self.confirm}
         )
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("変更")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("キャンセル")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons = answer_buttons(self, "変更", "キャンセル", self._check)
         layout.addWidget(buttons)
         self.apply: Callable[[], None] = lambda: None
 

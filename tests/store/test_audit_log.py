@@ -228,3 +228,15 @@ def test_bulk_learner_changes_stay_in_one_transaction(db: Database, factory: Ros
                 )
             )
     assert [e.action for e in entries(db)] == ["create"] * 3
+
+
+def test_a_viewer_on_a_fresh_database_still_gets_the_bundled_framework_and_catalogue(db: Database) -> None:
+    from desktop.store.catalog_service import CatalogService
+    from desktop.store.framework_service import FrameworkService
+
+    db.actor = VIEWER
+    _id, framework = FrameworkService(db).current()
+    assert CatalogService(db).current(framework) is not None
+    # ... and that was the app storing its own data, not a door left open for the viewer:
+    with pytest.raises(PermissionDeniedError):
+        set_approval_boxes(db, ["本人"])

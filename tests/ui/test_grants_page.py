@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -376,8 +377,10 @@ def test_preview_lays_out_the_three_sheets_for_the_viewer(
     db, _service, ids = office
     page = open_page(qtbot, db)
     shown: list[Path] = []
+    recorders: list[Any] = []
     monkeypatch.setattr(
-        "desktop.ui.pdf_preview.show_pdf", lambda parent, path, title=None: shown.append(path)
+        "desktop.ui.pdf_preview.show_pdf",
+        lambda parent, path, title=None, on_output=None: shown.append(path) or recorders.append(on_output),
     )
     page._select(ids["late"])
     page.preview()

@@ -16,9 +16,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 from pytestqt.qtbot import QtBot
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
+from sqlalchemy import select
 
 from desktop.domain.diagnosis import score_answers
 from desktop.reports.diagnosis_sheet import ResultSheet, write_result_sheets
+from desktop.store.database import Database
+from desktop.store.models import AuditEntry
 from desktop.ui import pdf_preview
 from desktop.ui.pdf_preview import PdfPreviewDialog, load_pdf, print_pdf, show_pdf
 from tests.reports import build_framework, knowledge_item, page_count, self_item
@@ -537,3 +540,33 @@ def test_the_preview_does_not_keep_the_file_open(qtbot: QtBot, sheets_pdf: Path)
         except OSError:
             continue
     assert sheets_pdf.resolve() not in opened
+
+
+# ------------------------------------------------------------------ the audit log
+
+
+def test_printing_or_opening_from_the_preview_is_logged(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    sheets_pdf: Path,
+    sqlite_db: Database,
+    warnings: list[tuple[str, str]],
+) -> None:
+    from desktop.ui.plan_printing_ui import output_recorder
+
+    shown = PdfPreviewDialog(
+        sheets_pdf, title="学習計画書", on_output=output_recorder(sqlite_db, "学習計画書", 3)
+    )
+    qtbot.addWidget(shown)
+    monkeypatch.setattr(pdf_preview, "ask_and_print", lambda *args, **kwargs: False)
+    assert shown.print_pages() is False  # cancelled: nothing left the app, nothing logged
+    monkeypatch.setattr(pdf_preview, "ask_and_print", lambda *args, **kwargs: True)
+    assert shown.print_pages() is True
+    monkeypatch.setattr(pdf_preview.QDesktopServices, "openUrl", lambda url: True)
+    assert shown.open_in_system_viewer() is True
+    with sqlite_db.transaction() as session:
+        logged = [(e.action, e.entity_label, e.detail) for e in session.scalars(select(AuditEntry))]
+    assert logged == [
+        ("print", "学習計画書", "3人分　プレビューから印刷"),
+        ("print", "学習計画書", "3人分　プレビューから既定のアプリで開く"),
+    ]

@@ -8,15 +8,17 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from desktop.domain.plan import PlanStatus
 from desktop.store.database import Database
-from desktop.store.models import TrainingStatus
+from desktop.store.models import AuditEntry, TrainingStatus
 from desktop.store.plan_service import PlanService
 from desktop.store.plan_views import plan_detail, plan_rows
 from desktop.store.settings import approval_boxes
@@ -267,14 +269,27 @@ def test_preview_lays_the_sheets_out_and_opens_them_in_the_viewer(
     db, _service, _learners = office
     page = open_page(qtbot, db)
     shown: list[Path] = []
+    recorders: list[Any] = []
     monkeypatch.setattr(
-        "desktop.ui.pdf_preview.show_pdf", lambda parent, path, title=None: shown.append(path)
+        "desktop.ui.pdf_preview.show_pdf",
+        lambda parent, path, title=None, on_output=None: shown.append(path) or recorders.append(on_output),
     )
     page.table.selectRow(numbers(page).index("A1"))
     page.preview()
     wait_until(lambda: bool(shown))
     text = pdf_text(shown[0])
     assert "学習計画書" in text and "令和7年度" in text and "A1" in text
+    recorders[0]("印刷")  # what the preview window says once its print has gone to the printer
+    with db.transaction() as session:
+        logged = [
+            (e.action, e.entity_label, e.detail)
+            for e in session.scalars(select(AuditEntry))
+            if e.entity == "file"
+        ]
+    assert logged == [
+        ("print", "学習計画書", "1人分　プレビュー"),
+        ("print", "学習計画書", "1人分　プレビューから印刷"),
+    ]
 
 
 @pytest.mark.parametrize("separate", [False, True])

@@ -43,6 +43,15 @@ def office(db: Database) -> AccountService:
     return service
 
 
+def office_file(tmp_path: Path) -> tuple[Path, Database]:
+    """An office database file with its three users, open (the caller disposes of it)."""
+    path = tmp_path / "office.sqlite"
+    db = open_database(path)
+    prepare_database(db)
+    office(db)
+    return path, db
+
+
 def test_first_run_creates_the_admin(qtbot: QtBot, sqlite_db: Database) -> None:
     dialog = FirstRunDialog(AccountService(sqlite_db))
     qtbot.addWidget(dialog)
@@ -130,10 +139,7 @@ def test_a_window_that_needs_sign_in_refuses_a_headless_start(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    path = tmp_path / "office.sqlite"
-    db = open_database(path)
-    prepare_database(db)
-    office(db)
+    path, db = office_file(tmp_path)
     db.dispose()
     refused: list[str] = []
     monkeypatch.setattr("desktop.ui.app.Startup.refuse", lambda self, message, code: refused.append(message))
@@ -147,10 +153,7 @@ def test_the_signed_in_user_is_who_the_window_acts_as(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    path = tmp_path / "office.sqlite"
-    db = open_database(path)
-    prepare_database(db)
-    office(db)
+    path, db = office_file(tmp_path)
     RosterFactory(db).learner(RosterFactory(db).organization())
     db.dispose()
     viewer = Actor("sato", "佐藤　花子", Role.VIEWER, 3)
@@ -173,10 +176,7 @@ def test_leaving_the_sign_in_closes_the_app(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    path = tmp_path / "office.sqlite"
-    db = open_database(path)
-    prepare_database(db)
-    office(db)
+    path, db = office_file(tmp_path)
     db.dispose()
     monkeypatch.setattr(sign_in_dialog, "authenticate", lambda db, parent=None: None)
     exits: list[int] = []
