@@ -164,6 +164,24 @@ def _grant(args: argparse.Namespace) -> int:
     return _with_database(args)
 
 
+def _selftest_sign_in(db: Database, check: Callable[[bool, str], None]) -> None:
+    """scrypt comes from the bundled OpenSSL: a bundle without it could not sign anybody in."""
+    from sqlalchemy import func, select
+
+    from desktop.store.account_service import AccountService
+    from desktop.store.models import AuditEntry
+
+    accounts = AccountService(db)
+    accounts.create_first_admin("selftest", "セルフテスト", "selftest-pass-1")
+    check(
+        accounts.sign_in("selftest", "selftest-pass-1").login == "selftest",
+        "a first 管理者 signed in (scrypt)",
+    )
+    with db.transaction() as session:
+        entries = int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+    check(entries >= 3, f"the audit log has the learner, the user and the sign-in ({entries} entries)")
+
+
 def _selftest(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -203,6 +221,7 @@ def _selftest(args: argparse.Namespace) -> int:
             row = service.roster_row(created.id)
             check(row.furigana == "ヤマダ\u3000タロウ", "wrote and read a learner back")
             check(fold_for_search("ﾔﾏﾀﾞ") in fold_for_search(row.furigana), "search folding")
+            _selftest_sign_in(db, check)
             _selftest_files(Path(folder), db, check)
             if not args.no_gui:
                 from desktop.ui.selfcheck import check_gui, check_pdf, check_printing

@@ -24,13 +24,13 @@ EDIT_BUTTONS: dict[str, tuple[str, ...]] = {
         "editEstablishmentButton",
         "importRulesButton",
     ),
-    "settings": ("restoreButton",),
+    "settings": ("restoreButton", "saveUrlButton", "clearUrlButton"),
 }
 # Of those, the ones only a 管理者 may use (settings and rule files).
 ADMIN_BUTTONS: dict[str, tuple[str, ...]] = {
     "plans": ("approvalBoxesButton",),
     "grants": ("importRulesButton",),
-    "settings": ("restoreButton",),
+    "settings": ("restoreButton", "saveUrlButton", "clearUrlButton"),
 }
 
 

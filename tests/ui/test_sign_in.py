@@ -22,6 +22,7 @@ from desktop.ui.role_limits import EDIT_BUTTONS, hidden_buttons
 from desktop.ui.sign_in_dialog import FirstRunDialog, SignInDialog, authenticate
 from desktop.ui.users_dialog import UserEditDialog, UsersDialog
 from tests.factories import RosterFactory
+from tests.pg_server import PostgresServer
 from tests.ui.diagnosis_support import Asked
 from tests.ui.test_single_instance import arguments, start, started  # noqa: F401
 
@@ -298,3 +299,51 @@ def test_audit_dialog_filters_and_exports(
     monkeypatch.setattr(QMessageBox, "information", told)
     dialog.export()
     assert (tmp_path / "監査.xlsx").is_file() and "1件" in told.texts[0]
+
+
+@pytest.mark.postgres
+def test_a_saved_shared_database_is_what_the_window_opens(
+    qtbot: QtBot,
+    started: list,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    pg_server: PostgresServer,
+) -> None:
+    from desktop.store.connection_setting import save_target
+
+    monkeypatch.setenv("MANABI_DATA_DIR", str(tmp_path / "data"))
+    url = pg_server.create_database("saved_target_test")
+    try:
+        save_target(url)
+        args = arguments(tmp_path / "unused.sqlite", quit_after_show=True)
+        args.db = None
+        startup = start(qtbot, started, args)
+        assert startup.db is not None and not startup.db.is_sqlite
+        assert startup.db.url.database == "saved_target_test"
+        assert "PostgreSQL" in startup.window.database_label.text()
+        startup.finish()
+        startup.db = None
+    finally:
+        pg_server.drop_database("saved_target_test")
+
+
+def test_settings_page_saves_this_pcs_shared_database(
+    qtbot: QtBot, sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.store.connection_setting import saved_target
+
+    monkeypatch.setenv("MANABI_DATA_DIR", str(tmp_path / "data"))
+    page = SettingsPage(sqlite_db)
+    qtbot.addWidget(page)
+    page.url_edit.setText("postgresql://manabi@db-server/manabi")
+    page.save_connection()
+    assert saved_target() == "postgresql://manabi@db-server/manabi"
+    assert "保存した PostgreSQL" in page.connection_state.text()
+    page.url_edit.setText("manabi.sqlite")
+    page.save_connection()
+    assert (
+        "postgresql://" in page.connection_state.text()
+        and saved_target() == "postgresql://manabi@db-server/manabi"
+    )
+    page.clear_connection()
+    assert saved_target() is None and page.url_edit.text() == ""
