@@ -80,3 +80,12 @@ def sqlite_db(tmp_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def factory(db: Database) -> RosterFactory:
     return RosterFactory(db)
+
+
+@pytest.fixture(autouse=True)
+def _nobody_signed_in() -> Iterator[None]:
+    """A sign-in (the window's or a command's) names the person for the whole process: not past a test."""
+    from desktop.store.import_common import set_signed_in
+
+    yield
+    set_signed_in(None)

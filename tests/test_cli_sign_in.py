@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ from sqlalchemy import select
 from desktop.domain.accounts import Role
 from desktop.store.account_service import AccountService, sign_in_as
 from desktop.store.database import Database, os_actor
-from desktop.store.import_common import set_signed_in
 from desktop.store.models import AuditEntry
 from tests.test_cli_exchange import cli, url_of, write
 
@@ -20,14 +18,13 @@ ROSTER = ["職員番号,氏名,カナ氏名,団体名", "A1,山田　太郎,ヤ�
 
 
 @pytest.fixture
-def office(db: Database) -> Iterator[Database]:
+def office(db: Database) -> Database:
     service = AccountService(db)
     sign_in_as(db, service.create_first_admin("kanri", "管理　花子", PASSWORD))
     service.add_user("tanaka", "田中　一郎", Role.STAFF, PASSWORD)
     service.add_user("sato", "佐藤　花子", Role.VIEWER, PASSWORD)
     sign_in_as(db, os_actor())
-    yield db
-    set_signed_in(None)
+    return db
 
 
 def last_entry(db: Database) -> AuditEntry:
@@ -85,7 +82,6 @@ def test_backup_needs_an_admin(
     service = AccountService(sqlite_db)
     sign_in_as(sqlite_db, service.create_first_admin("kanri", "管理　花子", PASSWORD))
     service.add_user("tanaka", "田中　一郎", Role.STAFF, PASSWORD)
-    set_signed_in(None)
     monkeypatch.setenv("MANABI_PASSWORD", PASSWORD)
     monkeypatch.setenv("MANABI_DATA_DIR", str(tmp_path / "data"))
     out = tmp_path / "控え.sqlite"

@@ -12,17 +12,11 @@ from desktop.domain.audit import AuditAction
 from desktop.store.account_service import AccountService, auth_mode, sign_in_as
 from desktop.store.database import Database, os_actor
 from desktop.store.errors import PermissionDeniedError, SignInError, StaleEditError, ValidationFailed
-from desktop.store.import_common import current_user, set_signed_in
+from desktop.store.import_common import current_user
 from desktop.store.models import AppUser, AuditEntry, utcnow
 from desktop.store.passwords import hash_password, verify_password
 
 PASSWORD = "sakura-2026"
-
-
-@pytest.fixture(autouse=True)
-def _nobody_signed_in():
-    yield
-    set_signed_in(None)
 
 
 def entries(db: Database) -> list[AuditEntry]:

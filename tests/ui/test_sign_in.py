@@ -12,7 +12,6 @@ from desktop.domain.accounts import MAX_FAILED_ATTEMPTS, Actor, AuthMode, Role
 from desktop.store.account_service import AccountService, auth_mode, sign_in_as
 from desktop.store.audit_views import AuditFilter, audit_rows
 from desktop.store.database import Database, open_database, os_actor
-from desktop.store.import_common import set_signed_in
 from desktop.store.migrate import prepare_database
 from desktop.ui import sign_in_dialog
 from desktop.ui.audit_dialog import AuditDialog
@@ -27,12 +26,6 @@ from tests.ui.diagnosis_support import Asked
 from tests.ui.test_single_instance import arguments, start, started  # noqa: F401
 
 PASSWORD = "sakura-2026"
-
-
-@pytest.fixture(autouse=True)
-def _nobody_signed_in():
-    yield
-    set_signed_in(None)
 
 
 def office(db: Database) -> AccountService:
