@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -24,10 +25,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.audit import ENTITY_LABELS, AuditAction
-from desktop.store.audit_views import HEADERS, AuditFilter, AuditRow, actor_logins, audit_rows, export_audit
+from desktop.store.audit_views import (
+    HEADERS,
+    AuditFilter,
+    AuditRow,
+    actor_logins,
+    audit_rows,
+    export_audit,
+    export_size,
+)
 from desktop.store.database import Database
-from desktop.store.errors import UserFacingError
+from desktop.ui.progress_task import run_with_progress
 from desktop.ui.rows_model import Column, RowsModel
+from desktop.ui.workers import BackgroundTask
 
 TITLE = "監査ログ"
 SHOWN = 5000
@@ -139,6 +149,9 @@ class AuditDialog(QDialog):
         self.until.dateChanged.connect(self.reload)
         self.text.returnPressed.connect(self.reload)
         self.text.textChanged.connect(lambda text: self.reload() if not text else None)
+        self._reading: AuditFilter | None = None
+        self._wanted: AuditFilter | None = None
+        self._task: BackgroundTask | None = None
         self.reload()
 
     def conditions(self) -> AuditFilter:
@@ -156,13 +169,38 @@ class AuditDialog(QDialog):
         )
 
     def reload(self) -> None:
-        rows, total = audit_rows(self._db, self.conditions(), SHOWN)
+        """Read the entries for the filters off the UI thread; filters changed meanwhile read again."""
+        conditions = self.conditions()
+        if self._reading is not None:
+            self._wanted = conditions
+            return
+        self._reading = conditions
+        self.count.setText("読み込んでいます…")
+        task = BackgroundTask(self, lambda: audit_rows(self._db, conditions, SHOWN), self._show, self._failed)
+        self._task = task
+        task.start()
+
+    @property
+    def loading(self) -> bool:
+        return self._reading is not None
+
+    def _show(self, result: tuple[list[AuditRow], int]) -> None:
+        rows, total = result
+        read, self._reading = self._reading, None
+        wanted, self._wanted = self._wanted, None
+        if wanted is not None and wanted != read:
+            self.reload()
+            return
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         for column in range(self.model.columnCount()):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), 260))
         shown = f"（新しい順に{SHOWN:,}件を表示。すべては書き出しで）" if total > len(rows) else ""
         self.count.setText(f"{total:,}件{shown}　監査ログは変更も削除もできません。")
+
+    def _failed(self, error: BaseException) -> None:
+        self._reading = self._wanted = None
+        self.count.setText(getattr(error, "message", None) or f"読み込めませんでした: {error}")
 
     def export(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(
@@ -176,10 +214,14 @@ class AuditDialog(QDialog):
         out = Path(chosen)
         if out.suffix.lower() not in (".xlsx", ".csv"):
             out = out.with_name(out.name + ".xlsx")
-        try:
-            count = export_audit(self._db, self.conditions(), out)
-        except UserFacingError as exc:
-            QMessageBox.warning(self, TITLE, exc.message)
-            return
-        QMessageBox.information(self, TITLE, f"{out.name} に監査ログ{count:,}件を書き出しました。")
-        self.reload()
+        conditions = self.conditions()
+        total = export_size(self._db, conditions)
+
+        def work(progress: Callable[[int], None]) -> int:
+            return export_audit(self._db, conditions, out, progress)
+
+        def done(count: object) -> None:
+            QMessageBox.information(self, TITLE, f"{out.name} に監査ログ{count:,}件を書き出しました。")
+            self.reload()
+
+        run_with_progress(self, f"監査ログ{total:,}件を書き出しています…", total, work, done, heading=TITLE)

@@ -240,3 +240,24 @@ def test_a_viewer_on_a_fresh_database_still_gets_the_bundled_framework_and_catal
     # ... and that was the app storing its own data, not a door left open for the viewer:
     with pytest.raises(PermissionDeniedError):
         set_approval_boxes(db, ["本人"])
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "Europe/Berlin", "America/St_Johns", "Australia/Lord_Howe"])
+def test_the_hourly_clock_agrees_with_the_exact_one_across_daylight_saving(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+    from datetime import datetime
+
+    from desktop.store.audit_log import LocalClock, local_time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        clock = LocalClock()
+        start = datetime(2026, 3, 7)  # both spring changes (Berlin 03-29, St John's 03-08) and an autumn one
+        moments = [start + timedelta(minutes=37 * n) for n in range(0, 12_000)]
+        assert [clock(m) for m in moments] == [local_time(m) for m in moments]
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -23,6 +23,7 @@ from desktop.ui.users_dialog import UserEditDialog, UsersDialog
 from tests.factories import RosterFactory
 from tests.pg_server import PostgresServer
 from tests.ui.diagnosis_support import Asked
+from tests.ui.test_plans_page import wait_until
 from tests.ui.test_single_instance import arguments, start, started  # noqa: F401
 
 PASSWORD = "sakura-2026"
@@ -281,17 +282,24 @@ def test_audit_dialog_filters_and_exports(
     sign_in_as(sqlite_db, Actor("kanri", "管理　花子", Role.ADMIN, 1))
     dialog = AuditDialog(sqlite_db)
     qtbot.addWidget(dialog)
+    assert dialog.loading and dialog.count.text() == "読み込んでいます…"  # off the UI thread
+    wait_until(lambda: not dialog.loading)
     total = audit_rows(sqlite_db, AuditFilter())[1]
     assert dialog.model.rowCount() == total and dialog.count.text().startswith(f"{total}件")
+    dialog.action.setCurrentIndex(dialog.action.findData("delete"))  # changed while the next read runs
     dialog.actor.setCurrentIndex(dialog.actor.findData("tanaka"))
+    dialog.action.setCurrentIndex(0)
+    wait_until(lambda: not dialog.loading)
     assert [row.entity_label for row in dialog.model.rows()] == ["T00001 山田　太郎"]
     assert dialog.model.data(dialog.model.index(0, 4)) == "追加"
     out = tmp_path / "監査"
     monkeypatch.setattr("desktop.ui.audit_dialog.QFileDialog.getSaveFileName", lambda *a, **k: (str(out), ""))
     told = Asked()
     monkeypatch.setattr(QMessageBox, "information", told)
-    dialog.export()
+    dialog.export()  # off the UI thread, behind a progress dialog
+    wait_until(lambda: bool(told.texts))
     assert (tmp_path / "監査.xlsx").is_file() and "1件" in told.texts[0]
+    assert audit_rows(sqlite_db, AuditFilter())[1] == total + 1  # the export is in the log it exported
 
 
 @pytest.mark.postgres
