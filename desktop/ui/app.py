@@ -377,9 +377,12 @@ class Startup:
                 return
             opened.db.actor = db.actor  # whoever signed in stays signed in, with the same rights
             self.db, self.lock = opened.db, opened.lock
-            if ok:
-                record_restore(self.db, source, message)
             self.window.attach_database(self.db)
+            if ok:
+                try:
+                    record_restore(self.db, source, message)
+                except Exception as exc:  # the restore stands; a log entry that failed is reported
+                    error_report.write_report(error_report.format_report(type(exc), exc, exc.__traceback__))
         finally:
             if QApplication.overrideCursor() is not None:
                 QApplication.restoreOverrideCursor()

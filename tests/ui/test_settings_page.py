@@ -77,6 +77,11 @@ def test_a_restore_reopens_the_window_on_the_backup(
     assert kept, "the replaced database is kept before the restore"
     with sqlite3.connect(kept[-1]) as connection:
         assert ("LATER",) in connection.execute("SELECT number FROM learners").fetchall()
+    with sqlite3.connect(database) as connection:  # the restored database says it was put back, and by whom
+        restored = connection.execute(
+            "SELECT entity_label, actor_login FROM audit_log WHERE action = 'restore'"
+        )
+        assert restored.fetchall() == [("before.sqlite", startup.db.actor.login)]
 
 
 def test_without_an_owner_the_window_says_how_to_restore(
