@@ -6,9 +6,20 @@ buttons saves the clerk from pressing one only to be told no.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractButton, QWidget
+import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar, cast
+
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from desktop.domain.accounts import Role
+from desktop.store.write_guard import ADMIN_REFUSAL, VIEWER_REFUSAL
+
+P = ParamSpec("P")
+R = TypeVar("R")
+W = TypeVar("W", bound=QWidget)
+EDIT_LOCK = "editing_locked"
+ADMIN_LOCK = "administering_locked"
 
 # The buttons that change data, by page and objectName in forms/*.ui.
 EDIT_BUTTONS: dict[str, tuple[str, ...]] = {
@@ -42,8 +53,40 @@ def hidden_buttons(page_key: str, role: Role, read_only: bool) -> tuple[str, ...
     return ()
 
 
+def _refuse(page: QWidget, message: str) -> None:
+    status = getattr(page, "status_message", None)
+    if status is not None:
+        status.emit(message)
+    else:
+        QMessageBox.information(page, "権限", message)
+
+
+def _guarded(
+    lock: str, message: str
+) -> Callable[[Callable[Concatenate[W, P], R]], Callable[Concatenate[W, P], R | None]]:
+    def decorate(method: Callable[Concatenate[W, P], R]) -> Callable[Concatenate[W, P], R | None]:
+        @functools.wraps(method)
+        def guarded(page: W, *args: P.args, **kwargs: P.kwargs) -> R | None:
+            if getattr(page, lock, False):  # a double-click or a shortcut, past the hidden buttons
+                _refuse(page, message)
+                return None
+            return method(page, *args, **kwargs)
+
+        return cast(Callable[Concatenate[W, P], R | None], guarded)
+
+    return decorate
+
+
+# A page's action that changes data; refused (with the reason) on a page limit_page locked.
+editing = _guarded(EDIT_LOCK, VIEWER_REFUSAL)
+# One that changes settings or rule files.
+administering = _guarded(ADMIN_LOCK, ADMIN_REFUSAL)
+
+
 def limit_page(page: QWidget, page_key: str, role: Role, read_only: bool) -> list[str]:
-    """Hide what `role` may not press on `page`; the names hidden, for tests."""
+    """Hide what `role` may not press on `page`, and lock its guarded actions; the names hidden, for tests."""
+    setattr(page, EDIT_LOCK, read_only or not role.can_edit)
+    setattr(page, ADMIN_LOCK, read_only or not role.can_administer)
     hidden = []
     for name in hidden_buttons(page_key, role, read_only):
         button = page.findChild(QAbstractButton, name)

@@ -322,6 +322,9 @@ def test_a_saved_shared_database_is_what_the_window_opens(
         assert startup.db is not None and not startup.db.is_sqlite
         assert startup.db.url.database == "saved_target_test"
         assert "PostgreSQL" in startup.window.database_label.text()
+        from desktop.ui.workers import wait_for_background_work
+
+        wait_for_background_work()  # a page still reading holds a connection the drop below would orphan
         startup.finish()
         startup.db = None
     finally:
@@ -348,3 +351,46 @@ def test_settings_page_saves_this_pcs_shared_database(
     )
     page.clear_connection()
     assert saved_target() is None and page.url_edit.text() == ""
+
+
+def test_a_viewers_double_click_or_shortcut_is_refused_too(
+    qtbot: QtBot, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui.learner_dialog import LearnerDialog
+
+    RosterFactory(sqlite_db).learner(RosterFactory(sqlite_db).organization())
+    sqlite_db.actor = Actor("sato", "佐藤", Role.VIEWER, 3)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.attach_database(sqlite_db)
+    window.show_page("roster")
+    window.show()
+    roster = window.roster_page
+    assert roster is not None
+    wait_until(lambda: roster.loaded)
+    opened: list[object] = []
+    monkeypatch.setattr(LearnerDialog, "exec", lambda self: opened.append(self) or 0)
+    roster.table.selectRow(0)
+    roster.table.doubleClicked.emit(roster.proxy.index(0, 0))
+    roster.add_learner()
+    assert opened == []
+    assert window.statusBar().currentMessage().startswith("閲覧者の権限では変更できません")
+
+
+def test_staff_cannot_load_rule_files_even_past_the_hidden_button(
+    qtbot: QtBot, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sqlite_db.actor = Actor("tanaka", "田中", Role.STAFF, 2)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.attach_database(sqlite_db)
+    window.show_page("grants")
+    told = Asked()
+    monkeypatch.setattr(QMessageBox, "information", told)
+    picked: list[object] = []
+    monkeypatch.setattr(
+        "desktop.ui.pages.grants_page.QFileDialog.getOpenFileName",
+        lambda *a, **k: picked.append(a) or ("", ""),
+    )
+    window.stack.currentWidget().import_rules()
+    assert picked == [] and "管理者だけ" in told.texts[0]

@@ -46,6 +46,7 @@ from desktop.store.roster_service import RosterService
 from desktop.ui.focus_banner import add_banner
 from desktop.ui.forms import child, load_form
 from desktop.ui.overview_model import KINDS, OverviewModel
+from desktop.ui.role_limits import editing
 from desktop.ui.sorting import keep_sorted, make_sortable
 from desktop.ui.workers import BackgroundTask
 
@@ -269,6 +270,7 @@ class DiagnosisPage(QWidget):
 
     # -- actions -------------------------------------------------------------
 
+    @editing
     def start_diagnosis(self) -> None:
         chosen = self.selected()
         if not chosen:
@@ -301,6 +303,7 @@ class DiagnosisPage(QWidget):
             )
         self.reload()
 
+    @editing
     def resume(self) -> None:
         entry = self._one()
         if entry is None:
@@ -321,6 +324,7 @@ class DiagnosisPage(QWidget):
         if wizard.exec() and getattr(wizard, "completed_score", None) is not None:
             self._show_result_for(diagnosis_id)
 
+    @editing
     def enter_paper(self) -> None:
         entry = self._one()
         if entry is None:
@@ -429,6 +433,7 @@ class DiagnosisPage(QWidget):
             self, "スキル診断", f"{path.name} に {len(learners)}名分の一括回答シートを書き出しました。"
         )
 
+    @editing
     def import_answers(self) -> None:
         from desktop.store.diagnosis_import import DiagnosisImporter
         from desktop.store.import_common import ImportRejected
@@ -449,6 +454,7 @@ class DiagnosisPage(QWidget):
         QMessageBox.information(self, "一括取込", result.summary())
         self.reload()
 
+    @editing
     def manage_frameworks(self) -> None:
         from desktop.ui.framework_list_dialog import FrameworkListDialog
 

@@ -45,6 +45,7 @@ from desktop.store.grant_views import GrantPlanView
 from desktop.ui.forms import child, load_form
 from desktop.ui.grant_detail import plan_detail_html
 from desktop.ui.grant_models import EstablishmentsModel, GrantPlansModel, RuleSetsModel
+from desktop.ui.role_limits import administering, editing
 from desktop.ui.sorting import keep_sorted, make_sortable
 from desktop.ui.workers import BackgroundTask
 
@@ -284,6 +285,7 @@ class GrantsPage(QWidget):
             QMessageBox.information(self, TITLE, f"{action}訓練計画を一覧から選んでください。")
         return view
 
+    @editing
     def new_plan(self) -> None:
         from desktop.ui.grant_plan_dialog import GrantPlanDialog
 
@@ -304,6 +306,7 @@ class GrantsPage(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload(select_plan=dialog.saved_id)
 
+    @editing
     def open_plan(self) -> None:
         from desktop.ui.grant_plan_dialog import GrantPlanDialog
 
@@ -324,6 +327,7 @@ class GrantsPage(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload(select_plan=view.id)
 
+    @editing
     def show_status_menu(self) -> None:
         view = self._chosen("状態を変える")
         if view is None:
@@ -362,6 +366,7 @@ class GrantsPage(QWidget):
         self.reload(select_plan=view.id)
         return True
 
+    @editing
     def delete_plan(self) -> None:
         view = self._chosen("削除する")
         if view is None:
@@ -414,6 +419,7 @@ class GrantsPage(QWidget):
 
     # -- establishments and rules ------------------------------------------------------------
 
+    @editing
     def new_establishment(self) -> None:
         from desktop.ui.establishment_dialog import EstablishmentDialog
 
@@ -421,6 +427,7 @@ class GrantsPage(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload()
 
+    @editing
     def edit_establishment(self) -> None:
         from desktop.ui.establishment_dialog import EstablishmentDialog
 
@@ -433,6 +440,7 @@ class GrantsPage(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload()
 
+    @administering
     def import_rules(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
             self, "助成金のルールファイル", str(Path.home()), "ルールファイル (*.json)"

@@ -37,6 +37,7 @@ from desktop.store.settings import MAX_APPROVAL_BOXES, approval_boxes, set_appro
 from desktop.ui.focus_banner import add_banner
 from desktop.ui.forms import child, load_form
 from desktop.ui.plans_model import NO_PLAN, OVERDUE, PlansModel, hours_sum
+from desktop.ui.role_limits import administering, editing
 from desktop.ui.sorting import keep_sorted, make_sortable
 from desktop.ui.workers import BackgroundTask
 
@@ -202,6 +203,7 @@ class PlansPage(QWidget):
 
     # -- actions ------------------------------------------------------------------------
 
+    @editing
     def propose(self) -> None:
         from desktop.ui.plan_propose_dialog import PlanProposeDialog
 
@@ -236,6 +238,7 @@ class PlansPage(QWidget):
         if dialog.changed:
             self.reload()
 
+    @editing
     def approve_selected(self) -> None:
         drafts = [r for r in self.selected() if r.plan is not None and r.plan.status is PlanStatus.DRAFT]
         if not drafts:
@@ -288,11 +291,13 @@ class PlansPage(QWidget):
             name = f"{self.fiscal_year}年度学習計画書_{len(rows)}名.pdf"
         export_plans(self, self._db, self._plans(rows), name)
 
+    @editing
     def show_catalog(self) -> None:
         from desktop.ui.catalog_dialog import CatalogDialog
 
         CatalogDialog(self._db, self).exec()
 
+    @administering
     def edit_approval_boxes(self) -> None:
         current = "、".join(approval_boxes(self._db))
         text, ok = QInputDialog.getText(

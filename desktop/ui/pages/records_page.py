@@ -64,6 +64,7 @@ from desktop.ui.records_model import (
     is_imported,
     prepare_records,
 )
+from desktop.ui.role_limits import editing
 from desktop.ui.udemy_import_dialog import UdemyImportDialog
 from desktop.ui.workers import BackgroundTask
 
@@ -626,6 +627,7 @@ class RecordsPage(QWidget):
         default = self.picker.learner_id() if self.per_learner else None
         return RecordDialog(self._service, self.picker.index, self._courses, record, default, self)
 
+    @editing
     def add_record(self) -> None:
         if not self._loaded:
             return
@@ -633,6 +635,7 @@ class RecordsPage(QWidget):
         if dialog.exec() and dialog.saved_row is not None:
             self._after_save(dialog.saved_row, self.tr("{name} さんの「{course}」の記録を追加しました。"))
 
+    @editing
     def edit_selected(self) -> None:
         row = self.selected_row()
         if row is None or self._refuse_imported(row, _NO_EDIT_IMPORTED):
@@ -660,6 +663,7 @@ class RecordsPage(QWidget):
         self.select_id(row.id)
         self.status_message.emit(text)
 
+    @editing
     def delete_selected(self) -> None:
         row = self.selected_row()
         if row is None or self._refuse_imported(row, _NO_DELETE_IMPORTED):
@@ -692,6 +696,7 @@ class RecordsPage(QWidget):
             )
         )
 
+    @editing
     def open_udemy_import(self) -> None:
         dialog = UdemyImportDialog(self._importer, self)
         dialog.imported.connect(self._after_import)

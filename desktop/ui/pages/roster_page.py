@@ -31,6 +31,7 @@ from desktop.store.roster_service import (
 )
 from desktop.ui.forms import child, load_form
 from desktop.ui.learner_dialog import LearnerDialog
+from desktop.ui.role_limits import editing
 from desktop.ui.roster_model import (
     COL_FURIGANA,
     COLUMNS,
@@ -360,6 +361,7 @@ class RosterPage(QWidget):
             return int(chosen)
         return self._organizations[0].id if self._organizations else None
 
+    @editing
     def add_learner(self) -> None:
         dialog = LearnerDialog(
             self._service, self._organizations, self._departments, None, self._default_organization_id(), self
@@ -367,6 +369,7 @@ class RosterPage(QWidget):
         if dialog.exec() and dialog.saved_row is not None:
             self._after_save(dialog.saved_row, self.tr("{name} さんを追加しました。"))
 
+    @editing
     def edit_selected(self) -> None:
         row = self.selected_row()
         if row is None:
@@ -404,6 +407,7 @@ class RosterPage(QWidget):
             self.reload()
             return None
 
+    @editing
     def toggle_retired(self) -> None:
         row = self.selected_row()
         if row is None:
@@ -450,6 +454,7 @@ class RosterPage(QWidget):
         self._update_count()
         self.status_message.emit(text.format(name=saved.name) + self.tr("（Ctrl+Z で元に戻せます）"))
 
+    @editing
     def undo(self) -> None:
         undo = self._undo
         if undo is None:
@@ -467,6 +472,7 @@ class RosterPage(QWidget):
         self.select_ids([saved.id])
         self.status_message.emit(self.tr("元に戻しました: {what}").format(what=undo.description))
 
+    @editing
     def delete_selected(self) -> None:
         row = self.selected_row()
         if row is None:
@@ -500,6 +506,7 @@ class RosterPage(QWidget):
 
     # -- 取込 ------------------------------------------------------------
 
+    @editing
     def open_import(self) -> None:
         """名簿取込 wizard; after an import, the table is read again."""
         from desktop.ui.import_wizard import ImportWizard
