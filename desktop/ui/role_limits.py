@@ -13,7 +13,6 @@ from typing import Concatenate, ParamSpec, TypeVar, cast
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from desktop.domain.accounts import Role
-from desktop.store.write_guard import ADMIN_REFUSAL, VIEWER_REFUSAL
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -53,7 +52,11 @@ def hidden_buttons(page_key: str, role: Role, read_only: bool) -> tuple[str, ...
     return ()
 
 
-def _refuse(page: QWidget, message: str) -> None:
+def _refuse(page: QWidget, lock: str) -> None:
+    # Imported here: the window is shown before the store is imported (tests/test_cli.py).
+    from desktop.store.write_guard import ADMIN_REFUSAL, VIEWER_REFUSAL
+
+    message = VIEWER_REFUSAL if lock == EDIT_LOCK else ADMIN_REFUSAL
     status = getattr(page, "status_message", None)
     if status is not None:
         status.emit(message)
@@ -62,13 +65,13 @@ def _refuse(page: QWidget, message: str) -> None:
 
 
 def _guarded(
-    lock: str, message: str
+    lock: str,
 ) -> Callable[[Callable[Concatenate[W, P], R]], Callable[Concatenate[W, P], R | None]]:
     def decorate(method: Callable[Concatenate[W, P], R]) -> Callable[Concatenate[W, P], R | None]:
         @functools.wraps(method)
         def guarded(page: W, *args: P.args, **kwargs: P.kwargs) -> R | None:
             if getattr(page, lock, False):  # a double-click or a shortcut, past the hidden buttons
-                _refuse(page, message)
+                _refuse(page, lock)
                 return None
             return method(page, *args, **kwargs)
 
@@ -78,9 +81,9 @@ def _guarded(
 
 
 # A page's action that changes data; refused (with the reason) on a page limit_page locked.
-editing = _guarded(EDIT_LOCK, VIEWER_REFUSAL)
+editing = _guarded(EDIT_LOCK)
 # One that changes settings or rule files.
-administering = _guarded(ADMIN_LOCK, ADMIN_REFUSAL)
+administering = _guarded(ADMIN_LOCK)
 
 
 def limit_page(page: QWidget, page_key: str, role: Role, read_only: bool) -> list[str]:
