@@ -220,9 +220,8 @@ class UsersDialog(QDialog):
         user = self.selected()
         if user is None:
             return
-        dialog = UserEditDialog(self._service, user, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted or "ほかの画面で" in dialog.message.text():
-            self.reload()
+        UserEditDialog(self._service, user, self).exec()
+        self.reload()  # saved here or elsewhere meanwhile: one cheap query either way
 
     def reset_password(self) -> None:
         user = self.selected()
